@@ -1,0 +1,3 @@
+"""Strategies, one small class each; importing the package registers them all."""
+
+from agents import baselines, rubinstein, screening  # noqa: F401

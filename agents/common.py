@@ -1,0 +1,163 @@
+"""What every surplus-splitting strategy needs, for any JSX protocol.
+
+A strategy in this family is described by two numbers at each node: the
+payoff v it *demands* as offerer, and the payoff it *requires* to accept as
+responder. This module turns those into protocol actions, dispatching on the
+action space (so it knows the offer vocabulary of ``negotiation.actions``,
+not protocol names):
+
+- share-demanding (JSX §3.3.3): announce own types truthfully, demand v;
+- combinatorial (JSX §3.3.2): the price function equivalent to that offer
+  (footnote 15): p(x) = v − Σ u_a(x_k, θ_ak) for Alice, Σ u_b(x_k, θ_bk) − v for Bob;
+- item-by-item (JSX §3.3.1): split v over the open items in proportion to their
+  expected surplus and price each item so the offerer nets its part.
+
+As responder, the strategy computes the best reply to the offer and its value,
+and accepts when it is at least the requirement (item by item in §3.3.1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from negotiation.actions import (REJECT, Accept, AcceptChoiceSpace, AcceptItems, ItemOffers, ItemOfferSpace,
+                                 PriceOffer, PriceOfferSpace, ShareDemand, ShareDemandSpace, SubsetSpace, best_choice)
+from negotiation.environment import TypeProfile
+from negotiation.errors import ParameterError
+from negotiation.priors import JointPMF
+from negotiation.protocol import Observation
+
+#: Accept offers within this relative tolerance of the requirement (floating point).
+TOLERANCE = 1e-9
+
+
+def expected_item_surplus(obs: Observation) -> np.ndarray:
+    """E[S_k | own types] for the open items (from the prior; no learning)."""
+    env = obs.env
+    if env.is_additive:
+        return env.item_surplus_given(obs.role, obs.own_types)[obs.open_items]
+    # Non-additive utilities: only a total is meaningful; spread it evenly.
+    total = expected_joint_surplus(obs)
+    return np.full(len(obs.open_items), total / max(len(obs.open_items), 1))
+
+
+def expected_joint_surplus(obs: Observation) -> float:
+    env = obs.env
+    prior = env.prior
+    if not isinstance(prior, JointPMF):
+        raise ParameterError("prior", "non-additive utilities need an explicit JointPMF prior to form expectations")
+    mine = prior.a if obs.role == "a" else prior.b
+    w = prior.probs * np.all(mine == obs.own_types[None, :], axis=1)
+    s = np.array([env.surplus(TypeProfile(a, b)) for a, b in zip(prior.a, prior.b)])
+    return float(w @ s / w.sum())
+
+
+def accepts(value: float, required: float) -> bool:
+    return value >= required - TOLERANCE * max(1.0, abs(required))
+
+
+# ---------------------------------------------------------------- offers
+def offer_demanding(obs: Observation, space, v: float):
+    """The offer that nets the offerer ``v`` if accepted (truthful announcement)."""
+    env, role, own = obs.env, obs.role, obs.own_types
+    open_ = obs.open_items
+    if isinstance(space, ShareDemandSpace):
+        return ShareDemand(own[open_].copy(), space.demands.floor(v))
+    if isinstance(space, PriceOfferSpace):
+        if not env.is_additive:
+            raise ParameterError("environment", "truthful price offers need additive utilities")
+        u = env.table(role)[:, own[open_]].T            # n_open × |X|
+        if role == "a":
+            return PriceOffer(v, -u)
+        return PriceOffer(-v, u)
+    if isinstance(space, ItemOfferSpace):
+        e = expected_item_surplus(obs)
+        share = e / e.sum() if e.sum() > 0 else np.full(len(e), 1.0 / max(len(e), 1))
+        parts = v * share
+        x = plausible_choices(obs)
+        u = env.table(role)[x, own[open_]]
+        if role == "a":   # Alice nets u_a + p_k = part
+            prices = np.array([space.prices.floor(p) for p in parts - u]) if space.prices.grid else parts - u
+        else:             # Bob nets u_b − p_k = part
+            prices = np.array([space.prices.ceil(p) for p in u - parts]) if space.prices.grid else u - parts
+        prices = np.clip(prices, space.prices.low, space.prices.high)
+        return ItemOffers(open_.copy(), x, prices)
+    raise ParameterError("action_space", f"this strategy cannot make offers in {type(space).__name__}")
+
+
+def plausible_choices(obs: Observation) -> np.ndarray:
+    """Per open item, the choice with the largest expected positive welfare given own type.
+
+    Used to fill in x_k of an item-by-item offer (ties go to the null choice,
+    which comes first in X by the environment's convention).
+    """
+    env, role = obs.env, obs.role
+    own = obs.own_types[obs.open_items]
+    prior = env.prior
+    if hasattr(prior, "joint"):
+        axis_other = env.welfare.clip(min=0)   # x × Θ_a × Θ_b
+        if role == "a":
+            cond = prior.joint / np.maximum(prior.joint.sum(axis=1, keepdims=True), 1e-300)
+            score = np.einsum("xij,ij->xi", axis_other, cond)[:, own]
+        else:
+            cond = prior.joint / np.maximum(prior.joint.sum(axis=0, keepdims=True), 1e-300)
+            score = np.einsum("xij,ij->xj", axis_other, cond)[:, own]
+        return score.argmax(axis=0)
+    # Otherwise the opponent's marginal type per item is taken uniform over Θ.
+    w = env.welfare.clip(min=0)
+    score = (w.mean(axis=2)[:, own] if role == "a" else w.mean(axis=1)[:, own])
+    return score.argmax(axis=0)
+
+
+# ------------------------------------------------------------- responses
+def respond_requiring(obs: Observation, space, required_per_unit: float, required_total: float | None = None,
+                      item_surplus: np.ndarray | None = None):
+    """Accept when the offer is worth at least the requirement.
+
+    ``required_per_unit`` × E[S_k] is the requirement per item in the
+    item-by-item protocol; elsewhere the requirement is ``required_total`` (or
+    ``required_per_unit`` × E[S of the open items]). E[S_k] is the prior's
+    E[S_k | own types] unless the strategy passes its own ``item_surplus``.
+    """
+    offer = obs.offer
+    e = expected_item_surplus(obs) if item_surplus is None else item_surplus
+    need = required_per_unit * float(e.sum()) if required_total is None else required_total
+    if isinstance(space, SubsetSpace):
+        gains = item_gains(obs)
+        e_offered = e[np.searchsorted(obs.open_items, offer.items)]
+        ok = [int(k) for k, g, ek in zip(offer.items, gains, e_offered) if accepts(g, required_per_unit * ek)]
+        return AcceptItems(frozenset(ok))
+    if isinstance(space, AcceptChoiceSpace):
+        x, value = best_reply(obs)
+        return Accept(x) if accepts(value, need) else REJECT
+    raise ParameterError("action_space", f"this strategy cannot respond in {type(space).__name__}")
+
+
+def item_gains(obs: Observation) -> np.ndarray:
+    """Per offered item, what accepting it is worth now to the responder."""
+    env, role, offer = obs.env, obs.role, obs.offer
+    u = env.table(role)[np.asarray(offer.choices), obs.own_types[offer.items]]
+    p = np.asarray(offer.prices, dtype=float)
+    return u + p if role == "a" else u - p
+
+
+def best_reply(obs: Observation):
+    """The responder's best x against a share-demand or price offer, and its value now."""
+    env, role, offer = obs.env, obs.role, obs.offer
+    own = obs.own_types[obs.open_items]
+    if isinstance(offer, ShareDemand):
+        offerer = "b" if role == "a" else "a"
+        if env.is_additive:
+            x = env.best_choices(offerer, offer.announced, own)
+        else:
+            prof = TypeProfile(offer.announced, own) if offerer == "a" else TypeProfile(own, offer.announced)
+            x = np.array(env.efficient_joint(prof)[0], dtype=np.intp)
+        idx = obs.open_items
+        u_off = env.utility(offerer, x, offer.announced, idx)
+        u_own = env.utility(role, x, own, idx)
+        # Responder's payoff: own utility ± transfer, the transfer netting the offerer v.
+        value = u_own + u_off - offer.demand
+        return x, float(value)
+    if isinstance(offer, PriceOffer):
+        return best_choice(env, offer, role, own)
+    raise ParameterError("offer", f"cannot evaluate an offer of type {type(offer).__name__}")

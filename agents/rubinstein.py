@@ -1,0 +1,62 @@
+"""The ``rubinstein`` strategy — equilibrium play of JSX Theorems 1–2.
+
+As offerer it announces its types truthfully and demands the Rubinstein
+proposer share of the surplus it expects, S − δ_j·(j's continuation); as
+responder it accepts whatever leaves it at least its discounted
+continuation, the share it would get by proposing next period. With a known
+surplus S̄ this is the unique equilibrium outcome of any protocol with
+share-demanding offers (JSX §4.2, §4.4): immediate, efficient agreement with
+Alice getting (1−δ_b)S̄/(1−δ_aδ_b). Under random recognition (footnote 10) the
+continuation is the stationary ex-ante value instead
+(:func:`negotiation.theory.recognition_values`).
+
+The surplus it bargains over is E[S | own types] from the prior until the
+opponent announces its types in a share-demanding offer; from then on it takes
+the latest announcement at face value and bargains over S(own, announced) —
+what a truthful opponent has revealed. It does no other learning (the
+``bayesian`` strategy does).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.common import expected_item_surplus, offer_demanding, respond_requiring
+from negotiation.actions import ShareDemand
+from negotiation.registry import register_strategy
+from negotiation.strategy import Strategy
+from negotiation.theory import continuation_value, demand
+
+
+@register_strategy
+class Rubinstein(Strategy):
+    name = "rubinstein"
+    section = "JSX §4.2, Theorems 1–2"
+    protocols = ("share-demanding", "combinatorial", "item-by-item")
+
+    def item_surplus(self, obs) -> np.ndarray:
+        """S_k of the open items: revealed by the opponent's announcement, else expected."""
+        env = obs.env
+        for _, role, action in reversed(obs.history):
+            if role != obs.role and isinstance(action, ShareDemand):
+                if len(action.announced) == len(obs.open_items) and env.is_additive:
+                    own = obs.own_types[obs.open_items]
+                    return (env.item_surplus[own, action.announced] if obs.role == "a"
+                            else env.item_surplus[action.announced, own])
+                break
+        return expected_item_surplus(obs)
+
+    def demand(self, obs, surplus: float) -> float:
+        p = obs.protocol
+        return demand(obs.role, surplus, obs.env.discount_a, obs.env.discount_b, p.recognition, p.p_alice)
+
+    def required_per_unit(self, obs) -> float:
+        """The responder's continuation per unit of surplus (linear in the surplus)."""
+        p = obs.protocol
+        return continuation_value(obs.role, 1.0, obs.env.discount_a, obs.env.discount_b, p.recognition, p.p_alice)
+
+    def act(self, obs, space, rng):
+        e = self.item_surplus(obs)
+        if obs.phase == "offer":
+            return offer_demanding(obs, space, self.demand(obs, float(e.sum())))
+        return respond_requiring(obs, space, self.required_per_unit(obs), item_surplus=e)

@@ -1,0 +1,354 @@
+"""Actions and action spaces shared by protocols and strategies.
+
+DESIGN.md puts the action vocabulary in the engine so that ``agents/`` and
+``protocols/`` both depend on ``negotiation/`` only. An action space is an
+object with ``contains(action)``, ``sample(rng)`` (uniform, so that trembles
+of JSX §5.3.1 can reuse it) and ``enumerate()`` when it is finite and small;
+offer spaces can be huge or continuous, so nothing here builds 2^n lists.
+
+Every action has a short ``key()`` used to label game-tree edges: large arrays
+are summarized by a digest, so that n = 100,000 items do not make huge labels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from negotiation.errors import ParameterError
+
+#: ``enumerate()`` refuses spaces larger than this.
+MAX_ENUMERATE = 100_000
+
+
+def digest(arr: np.ndarray) -> str:
+    arr = np.ascontiguousarray(arr)
+    if arr.size <= 8:
+        return ",".join(f"{v:g}" for v in arr.ravel().tolist())
+    return "#" + hashlib.blake2b(arr.tobytes(), digest_size=6).hexdigest()
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"
+
+
+# --------------------------------------------------------------------- actions
+@dataclass(frozen=True, eq=False)
+class ItemOffers:
+    """Item-by-item offer (JSX §3.3.1): a decision (x_k, p_k) for each open item."""
+
+    items: np.ndarray
+    choices: np.ndarray
+    prices: np.ndarray
+
+    def key(self) -> str:
+        return f"offer[{digest(self.choices)}|{digest(self.prices)}]"
+
+
+@dataclass(frozen=True, eq=False)
+class AcceptItems:
+    """Item-by-item response: the subset of offered items accepted (empty = reject all)."""
+
+    items: frozenset
+
+    def key(self) -> str:
+        return "accept{" + ",".join(map(str, sorted(self.items))) + "}" if len(self.items) <= 8 \
+            else f"accept[{len(self.items)} items]"
+
+
+@dataclass(frozen=True, eq=False)
+class ShareDemand:
+    """Share-demanding offer (JSX §3.3.3): announced types θ̂ (indices) and a demanded payoff v."""
+
+    announced: np.ndarray
+    demand: float
+
+    def key(self) -> str:
+        return f"demand[{digest(self.announced)}|v={_fmt(self.demand)}]"
+
+
+@dataclass(frozen=True, eq=False)
+class PriceOffer:
+    """Combinatorial offer (JSX §3.3.2): a transfer p(x) for every joint choice x ∈ X^n.
+
+    Represented without listing X^n: an additive part ``constant + Σ_k table[k, x_k]``
+    (n × |X| numbers, enough for every share-demanding offer, footnote 15) plus an
+    optional ``extra(x)`` callable for non-additive price functions. Only additive
+    offers let the responder choose in O(n·|X|); with ``extra`` it enumerates.
+    """
+
+    constant: float
+    table: np.ndarray
+    extra: object = None
+
+    def price(self, x) -> float:
+        x = np.asarray(x, dtype=np.intp)
+        p = self.constant + float(self.table[np.arange(len(x)), x].sum())
+        return p + (float(self.extra(tuple(x.tolist()))) if self.extra is not None else 0.0)
+
+    def key(self) -> str:
+        tail = "+f" if self.extra is not None else ""
+        return f"prices[{_fmt(self.constant)}|{digest(self.table)}{tail}]"
+
+
+@dataclass(frozen=True, eq=False)
+class Accept:
+    """Accept an offer and pick the joint choice ``choices`` (one index per open item).
+
+    With reopening (JSX §4.4) the responder may leave some open items
+    undecided: ``defer`` is a boolean mask over the open items that stay open.
+    """
+
+    choices: np.ndarray
+    defer: np.ndarray | None = None
+
+    def key(self) -> str:
+        tail = "" if self.defer is None else f"|defer {digest(np.flatnonzero(self.defer))}"
+        return f"accept[{digest(self.choices)}{tail}]"
+
+
+@dataclass(frozen=True, eq=False)
+class Reject:
+    def key(self) -> str:
+        return "reject"
+
+
+REJECT = Reject()
+
+
+def best_choice(env, offer, responder: str, own: np.ndarray):
+    """The responder's payoff-maximizing x against ``offer`` and that payoff.
+
+    Bob maximizes u_b(x, θ_b) − p(x); Alice maximizes u_a(x, θ_a) + p(x).
+    """
+    sign = -1.0 if responder == "b" else 1.0
+    if env.is_additive and offer.extra is None:
+        w = env.table(responder)[:, own].T + sign * np.asarray(offer.table)   # n × |X|
+        x = w.argmax(axis=1)
+        return x, float(w[np.arange(len(x)), x].sum() + sign * offer.constant)
+    n = len(own)
+    from negotiation.environment import MAX_ENUMERATION
+
+    if len(env.choices) ** n > MAX_ENUMERATION:
+        raise ParameterError("offer", "a non-additive offer or utility needs |X|^n small enough to enumerate")
+    best, best_v = None, -np.inf
+    for x in itertools.product(range(len(env.choices)), repeat=n):
+        xa = np.array(x, dtype=np.intp)
+        v = env.utility(responder, xa, own, None if not env.is_additive else np.arange(n)) + sign * offer.price(xa)
+        if v > best_v:
+            best, best_v = xa, v
+    return best, float(best_v)
+
+
+# ------------------------------------------------------------- value grids
+@dataclass(frozen=True)
+class ValueSet:
+    """A compact set of prices or demands: an interval [low, high], or a finite grid (P^Δ, V^{n,Δ})."""
+
+    low: float
+    high: float
+    grid: tuple | None = None
+
+    @classmethod
+    def make(cls, name: str, low: float, high: float, grid=None) -> "ValueSet":
+        if grid is not None:
+            g = tuple(sorted(float(v) for v in grid))
+            if not g:
+                raise ParameterError(name, "a grid must not be empty")
+            return cls(g[0], g[-1], g)
+        if not low <= high:
+            raise ParameterError(name, f"needs low <= high, got [{low}, {high}]")
+        return cls(float(low), float(high))
+
+    def contains(self, v: float) -> bool:
+        if self.grid is not None:
+            return any(abs(v - g) <= 1e-9 * max(1.0, abs(g)) for g in self.grid)
+        return self.low - 1e-9 <= v <= self.high + 1e-9
+
+    def contains_all(self, v: np.ndarray) -> bool:
+        v = np.asarray(v, dtype=float)
+        if self.grid is not None:
+            g = np.asarray(self.grid)
+            idx = np.clip(np.searchsorted(g, v), 0, len(g) - 1)
+            near = np.minimum(np.abs(g[idx] - v), np.abs(g[np.maximum(idx - 1, 0)] - v))
+            return bool(np.all(near <= 1e-9 * np.maximum(1.0, np.abs(v))))
+        return bool(np.all((v >= self.low - 1e-9) & (v <= self.high + 1e-9)))
+
+    def sample(self, rng: np.random.Generator, size=None):
+        if self.grid is not None:
+            return np.asarray(self.grid)[rng.integers(len(self.grid), size=size)]
+        return rng.uniform(self.low, self.high, size=size)
+
+    def floor(self, v: float) -> float:
+        """The largest grid point <= v (or v clipped to the interval)."""
+        if self.grid is None:
+            return min(max(v, self.low), self.high)
+        g = np.asarray(self.grid)
+        i = np.searchsorted(g, v + 1e-9, side="right") - 1
+        return float(g[max(i, 0)])
+
+    def ceil(self, v: float) -> float:
+        if self.grid is None:
+            return min(max(v, self.low), self.high)
+        g = np.asarray(self.grid)
+        i = np.searchsorted(g, v - 1e-9, side="left")
+        return float(g[min(i, len(g) - 1)])
+
+    @property
+    def size(self) -> float:
+        return len(self.grid) if self.grid is not None else float("inf")
+
+
+# ------------------------------------------------------------- action spaces
+class ActionSpace:
+    """Interface: ``contains``, ``sample(rng)`` uniform, ``enumerate()`` when finite and small."""
+
+    size: float = float("inf")
+
+    def contains(self, action) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def sample(self, rng: np.random.Generator):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def enumerate(self) -> Iterator:
+        raise ParameterError("action_space", f"{type(self).__name__} is not finite and small enough to enumerate")
+
+    def _check_enumerable(self):
+        if not self.size <= MAX_ENUMERATE:
+            raise ParameterError("action_space", f"{type(self).__name__} has {self.size:g} actions; "
+                                                 f"enumerate() is limited to {MAX_ENUMERATE}")
+
+
+def _as_int_array(v) -> np.ndarray | None:
+    try:
+        a = np.asarray(v)
+    except Exception:
+        return None
+    return a if a.dtype.kind in "iu" else None
+
+
+class ItemOfferSpace(ActionSpace):
+    """(x_k, p_k) for each open item: choices in X, prices in P."""
+
+    def __init__(self, items: np.ndarray, n_choices: int, prices: ValueSet):
+        self.items, self.n_choices, self.prices = items, n_choices, prices
+        self.size = (n_choices * prices.size) ** len(items)
+
+    def contains(self, a) -> bool:
+        if not isinstance(a, ItemOffers):
+            return False
+        ch = _as_int_array(a.choices)
+        return (ch is not None and np.array_equal(np.asarray(a.items), self.items)
+                and ch.shape == self.items.shape and np.asarray(a.prices).shape == self.items.shape
+                and bool(np.all((ch >= 0) & (ch < self.n_choices))) and self.prices.contains_all(a.prices))
+
+    def sample(self, rng):
+        m = len(self.items)
+        return ItemOffers(self.items, rng.integers(self.n_choices, size=m), self.prices.sample(rng, m))
+
+    def enumerate(self):
+        self._check_enumerable()
+        per_item = list(itertools.product(range(self.n_choices), self.prices.grid))
+        for combo in itertools.product(per_item, repeat=len(self.items)):
+            yield ItemOffers(self.items, np.array([c for c, _ in combo], dtype=np.intp),
+                             np.array([p for _, p in combo], dtype=float))
+
+
+class SubsetSpace(ActionSpace):
+    """Any subset of the offered items (JSX §3.3.1 responder)."""
+
+    def __init__(self, items):
+        self.items = frozenset(int(i) for i in items)
+        self._order = np.array(sorted(self.items), dtype=np.intp)
+        self.size = 2 ** len(self.items)
+
+    def contains(self, a) -> bool:
+        return isinstance(a, AcceptItems) and a.items <= self.items
+
+    def sample(self, rng):
+        # Each item in or out with probability 1/2: uniform over the 2^m subsets.
+        keep = rng.random(len(self._order)) < 0.5
+        return AcceptItems(frozenset(self._order[keep].tolist()))
+
+    def enumerate(self):
+        self._check_enumerable()
+        for r in range(len(self._order) + 1):
+            for c in itertools.combinations(self._order.tolist(), r):
+                yield AcceptItems(frozenset(c))
+
+
+class ShareDemandSpace(ActionSpace):
+    """Announce types θ̂ ∈ Θ_i^m (m open items) and demand v ∈ V."""
+
+    def __init__(self, n_open: int, n_types: int, demands: ValueSet):
+        self.n_open, self.n_types, self.demands = n_open, n_types, demands
+        self.size = n_types ** n_open * demands.size
+
+    def contains(self, a) -> bool:
+        if not isinstance(a, ShareDemand):
+            return False
+        ann = _as_int_array(a.announced)
+        return (ann is not None and ann.shape == (self.n_open,) and bool(np.all((ann >= 0) & (ann < self.n_types)))
+                and np.isfinite(a.demand) and self.demands.contains(a.demand))
+
+    def sample(self, rng):
+        return ShareDemand(rng.integers(self.n_types, size=self.n_open), float(self.demands.sample(rng)))
+
+    def enumerate(self):
+        self._check_enumerable()
+        for ann in itertools.product(range(self.n_types), repeat=self.n_open):
+            for v in self.demands.grid:
+                yield ShareDemand(np.array(ann, dtype=np.intp), v)
+
+
+class PriceOfferSpace(ActionSpace):
+    """Price functions p: X^n → P. Sampling draws an additive function with grid/interval entries."""
+
+    def __init__(self, n_open: int, n_choices: int, prices: ValueSet):
+        self.n_open, self.n_choices, self.prices = n_open, n_choices, prices
+
+    def contains(self, a) -> bool:
+        return (isinstance(a, PriceOffer) and np.asarray(a.table).shape == (self.n_open, self.n_choices)
+                and np.isfinite(a.constant) and bool(np.all(np.isfinite(a.table))))
+
+    def sample(self, rng):
+        # The function space has no uniform distribution; an additive offer with
+        # entries drawn uniformly from P per item is the documented stand-in.
+        return PriceOffer(0.0, self.prices.sample(rng, (self.n_open, self.n_choices)))
+
+
+class AcceptChoiceSpace(ActionSpace):
+    """Reject, or accept and pick x ∈ X^m (optionally only on a subset when reopening is on)."""
+
+    def __init__(self, n_open: int, n_choices: int, reopening: bool = False):
+        self.n_open, self.n_choices, self.reopening = n_open, n_choices, reopening
+        self.size = 1 + n_choices ** n_open
+
+    def contains(self, a) -> bool:
+        if isinstance(a, Reject):
+            return True
+        if not isinstance(a, Accept):
+            return False
+        ch = _as_int_array(a.choices)
+        if a.defer is not None:
+            d = np.asarray(a.defer)
+            if not self.reopening or d.dtype != bool or d.shape != (self.n_open,) or d.all():
+                return False
+        return ch is not None and ch.shape == (self.n_open,) and bool(np.all((ch >= 0) & (ch < self.n_choices)))
+
+    def sample(self, rng):
+        # JSX §5.3.1: a trembling responder puts γ/2 on accept and γ/2 on reject.
+        if rng.random() < 0.5:
+            return REJECT
+        return Accept(rng.integers(self.n_choices, size=self.n_open))
+
+    def enumerate(self):
+        self._check_enumerable()
+        yield REJECT
+        for x in itertools.product(range(self.n_choices), repeat=self.n_open):
+            yield Accept(np.array(x, dtype=np.intp))

@@ -1,0 +1,230 @@
+"""The ``negotiate`` command.
+
+    negotiate list
+    negotiate run SCENARIO [--set KEY=VALUE ...] [--runs N] [--seed S] [--json] [--tree FILE]
+    negotiate play --protocol P --alice S --bob S [--env E] [--set KEY=VALUE ...] [--seed S] [--json] [--tree FILE]
+    negotiate demo [--out DIR] [--runs N]
+
+Errors in the user's input (unknown names, bad values, malformed ``--set``)
+print one line on stderr and exit with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from negotiation import registry
+from negotiation.errors import IllegalAction, ParameterError
+
+
+# ------------------------------------------------------------------ --set
+def parse_value(text: str):
+    """JSON if it parses (numbers, lists, true/false), a comma list of numbers, else the string."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    if "," in text:
+        try:
+            return [float(v) for v in text.split(",")]
+        except ValueError:
+            pass
+    return text
+
+
+def parse_sets(items: list[str] | None) -> dict:
+    out = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ParameterError("--set", f"expects KEY=VALUE, got {item!r}")
+        out[key.strip()] = parse_value(value.strip())
+    return out
+
+
+# --------------------------------------------------------------- commands
+def cmd_list(args) -> int:
+    registry.load_builtins()
+    print("Protocols:")
+    for name, cls in sorted(registry.PROTOCOLS.items()):
+        print(f"  {name:<18} {cls.section:<22} {(cls.__doc__ or '').strip().splitlines()[0]}")
+    print("Strategies:")
+    for name, cls in sorted(registry.STRATEGIES.items()):
+        plays = ", ".join(cls.protocols) if cls.protocols else "any protocol"
+        print(f"  {name:<18} {cls.section:<40} plays {plays}")
+    print("Scenarios:")
+    for name, sc in sorted(registry.SCENARIOS.items()):
+        rows = ", ".join(f"#{r}" for r in sc.rows)
+        print(f"  {name:<20} REFERENCE {rows:<8} {sc.section:<28} {sc.title}")
+    return 0
+
+
+def _format_metric(m: dict) -> str:
+    return f"{m['mean']:.4f} ± {m['se']:.4f}" if m["se"] == m["se"] else f"{m['mean']:.4f}"
+
+
+def print_result(result: dict) -> None:
+    rows = ", ".join(f"#{r}" for r in result["reference_rows"])
+    print(f"{result['scenario']} — {result['title']}  (REFERENCE {rows})")
+    print(f"parameters: {result['parameters']}; runs {result['runs']}, seed {result['seed']}")
+    for k, v in result["theory"].items():
+        print(f"  theory {k}: {_format_metric(v) if isinstance(v, dict) else v}")
+    for p in result["pairings"]:
+        print(f"\n  {p['label']}")
+        print(f"    {'metric':<18}{'simulated (± s.e.)':<24}theory")
+        for metric, sim in p["simulated"].items():
+            th = p["theory"].get(metric, "")
+            th = f"{th:.4f}" if isinstance(th, float) else th
+            print(f"    {metric:<18}{_format_metric(sim):<24}{th}")
+    if result["checks"]:
+        print("\nchecks:")
+        for c in result["checks"]:
+            print(f"  [{'pass' if c['passed'] else 'FAIL'}] {c['claim']} — {c['detail']}")
+
+
+def cmd_run(args) -> int:
+    sc = registry.scenario(args.scenario)()
+    tree = None
+    if args.tree:
+        from negotiation.gametree import GameTree
+        tree = GameTree()
+    result = sc.run(runs=args.runs, seed=args.seed, overrides=parse_sets(args.set), progress=not args.json,
+                    tree=tree)
+    if tree is not None:
+        _write_tree(tree, args.tree)
+    if args.json:
+        print(json.dumps(result, default=float))
+    else:
+        print_result(result)
+    return 0
+
+
+def _write_tree(tree, path: str) -> None:
+    if path.endswith(".graphml"):
+        tree.to_graphml(path)
+    else:
+        tree.to_json(path)
+
+
+ENV_KEYS = ("n_items", "discount", "discount_a", "discount_b")
+
+
+def cmd_play(args) -> int:
+    from negotiation.environment import ENVIRONMENTS
+    from negotiation.gametree import GameTree
+    from negotiation.model import NegotiationModel
+
+    sets = parse_sets(args.set)
+    if args.env not in ENVIRONMENTS:
+        raise ParameterError("--env", f"unknown environment {args.env!r}; choose one of {', '.join(ENVIRONMENTS)}")
+    env_kw = {k: sets.pop(k) for k in ENV_KEYS if k in sets}
+    env = ENVIRONMENTS[args.env](**env_kw)
+    protocol = registry.protocol(args.protocol, **sets) if sets else registry.protocol(args.protocol)
+    tree = GameTree() if args.tree else None
+    model = NegotiationModel(env, protocol, registry.strategy(args.alice), registry.strategy(args.bob),
+                             seed=args.seed, tree=tree, collect=True)
+    out = model.run()
+    if tree is not None:
+        _write_tree(tree, args.tree)
+    record = out.record()
+    if args.json:
+        record["history"] = [{"period": t, "role": r, "action": a.key()} for t, r, a in model.state.history]
+        print(json.dumps(record, default=float))
+        return 0
+    st = model.state
+    print(f"{protocol.name} on {env.name} (n = {env.n_items}); Alice plays {args.alice}, Bob plays {args.bob}")
+    print(f"types: Alice {[env.types_a[i] for i in st.types.a[:12]]}, Bob {[env.types_b[i] for i in st.types.b[:12]]}"
+          + (" …" if env.n_items > 12 else ""))
+    for t, role, action in st.history[:40]:
+        print(f"  t={t:<3} {'Alice' if role == 'a' else 'Bob  '} {action.key()}")
+    if len(st.history) > 40:
+        print(f"  … {len(st.history) - 40} more moves")
+    print(f"payoffs: Alice {out.payoff_a:.4f}, Bob {out.payoff_b:.4f}; first best {out.first_best:.4f}; "
+          f"efficiency {out.efficiency:.4f}; agreed at t = {out.agreement_period}")
+    return 0
+
+
+DEMO_SCENARIOS = ("rugs-second-best", "rugs-example-1", "example-2", "known-surplus", "combinatorial-n20")
+
+
+def cmd_demo(args) -> int:
+    from negotiation.gametree import GameTree
+    from negotiation.plots import plot_scenario, plot_tree
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    registry.load_builtins()
+    failed = 0
+    for name in DEMO_SCENARIOS:
+        sc = registry.SCENARIOS[name]()
+        tree = GameTree() if name == "example-2" else None
+        result = sc.run(runs=args.runs, seed=args.seed, progress=True, tree=tree)
+        print_result(result)
+        print()
+        (out / f"{name}.json").write_text(json.dumps(result, indent=1, default=float))
+        plot_scenario(result, out / f"{name}.png")
+        if tree is not None:
+            plot_tree(tree, out / f"{name}-tree.png")
+            tree.to_json(out / f"{name}-tree.json")
+        failed += sum(not c["passed"] for c in result["checks"])
+    print(f"figures and JSON results written to {out}/")
+    return 1 if failed else 0
+
+
+# ------------------------------------------------------------------- main
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="negotiate", description="Agent-based negotiation game engine.")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="protocols, strategies, scenarios").set_defaults(func=cmd_list)
+
+    r = sub.add_parser("run", help="run a scenario by name")
+    r.add_argument("scenario")
+    r.add_argument("--set", action="append", metavar="KEY=VALUE", help="change a parameter (repeatable)")
+    r.add_argument("--runs", type=int, default=None)
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--json", action="store_true", help="print one JSON object")
+    r.add_argument("--tree", metavar="FILE", help="write the merged game tree (.json or .graphml)")
+    r.set_defaults(func=cmd_run)
+
+    pl = sub.add_parser("play", help="play one negotiation and print its history")
+    pl.add_argument("--protocol", required=True)
+    pl.add_argument("--alice", required=True)
+    pl.add_argument("--bob", required=True)
+    pl.add_argument("--env", default="exchange")
+    pl.add_argument("--set", action="append", metavar="KEY=VALUE")
+    pl.add_argument("--seed", type=int, default=0)
+    pl.add_argument("--json", action="store_true")
+    pl.add_argument("--tree", metavar="FILE")
+    pl.set_defaults(func=cmd_play)
+
+    d = sub.add_parser("demo", help="run the default scenarios and write figures")
+    d.add_argument("--out", default="out")
+    d.add_argument("--runs", type=int, default=300)
+    d.add_argument("--seed", type=int, default=0)
+    d.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ParameterError, IllegalAction) as e:
+        print(f"negotiate: error: {e}", file=sys.stderr)
+        return 2
+    except TypeError as e:
+        # An unknown keyword for a protocol or strategy constructor.
+        if "unexpected keyword argument" in str(e):
+            print(f"negotiate: error: {e.args[0].split('got an ')[-1]}", file=sys.stderr)
+            return 2
+        raise
+    except KeyboardInterrupt:
+        print("negotiate: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

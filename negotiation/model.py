@@ -1,0 +1,133 @@
+"""The Mesa model that runs a protocol between two strategies.
+
+:class:`NegotiationModel` is a ``mesa.Model`` holding the protocol state and
+one :class:`Party` (a ``mesa.Agent``) per role. Time is Mesa's: every move is
+an event on Mesa's discrete-event simulator (``mesa.experimental.devs``),
+scheduled at the period it belongs to — offers and responses of period t both
+happen at time t, in order — and agreements are discounted by δ^t with t the
+event time (the state checks it agrees). An optional ``DataCollector``
+records per-move figures.
+
+Randomness flows from one seed: the model's ``numpy.random.Generator`` draws
+the types, the protocol's chance moves and every stochastic strategy's
+choices, so the same seed gives the same history, bit for bit.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+from mesa.experimental.devs import DEVSimulator
+
+from negotiation.environment import Environment, TypeProfile
+from negotiation.errors import IllegalAction
+from negotiation.gametree import GameTree
+from negotiation.outcome import Outcome
+from negotiation.protocol import Protocol
+from negotiation.strategy import Strategy
+
+
+class Party(mesa.Agent):
+    """A negotiating party: a role ("a" = Alice, "b" = Bob) played by a strategy."""
+
+    def __init__(self, model: "NegotiationModel", role: str, strategy: Strategy):
+        super().__init__(model)
+        self.role = role
+        self.strategy = strategy
+
+    def decide(self):
+        state = self.model.state
+        space = state.action_space()
+        action = self.strategy.act(state.observation(self.role), space, self.model.rng)
+        if not space.contains(action):
+            raise IllegalAction(f"not in the {state.phase} space of {state.protocol.name} at period {state.period}",
+                                strategy=self.strategy.name, action=action)
+        return action
+
+
+class NegotiationModel(mesa.Model):
+    """One negotiation: environment × protocol × (Alice's, Bob's) strategies."""
+
+    def __init__(self, env: Environment, protocol: Protocol, alice: Strategy, bob: Strategy, *,
+                 seed=None, rng: np.random.Generator | None = None, types: TypeProfile | None = None,
+                 tree: GameTree | None = None, collect: bool = False):
+        if rng is None:
+            rng = np.random.default_rng(seed)
+        super().__init__(rng=rng)
+        for s in (alice, bob):
+            s.check_protocol(protocol.name)
+        self.env, self.protocol, self.tree = env, protocol, tree
+        self.state = protocol.start(env, types, self.rng)
+        self.parties = {"a": Party(self, "a", alice), "b": Party(self, "b", bob)}
+        for role, p in self.parties.items():
+            p.strategy.reset(role, self.rng)
+        self.datacollector = mesa.DataCollector(model_reporters={
+            "time": lambda m: m.simulator.time,
+            "period": lambda m: m.state.period,
+            "open_items": lambda m: int(m.state.open.sum()),
+            "agreements": lambda m: len(m.state.agreements),
+        }) if collect else None
+        self.simulator = DEVSimulator()
+        self.simulator.setup(self)
+        self._outcome: Outcome | None = None
+        if tree is not None:
+            tree.start_play()
+            tree.step("chance", _types_key(self.state.types))
+            self._chance_seen = 0
+        self._schedule()
+
+    # ------------------------------------------------------------- events
+    def _schedule(self):
+        if self.state.mover() is not None:
+            self.simulator.schedule_event_absolute(self.move, float(self.state.period))
+
+    def move(self):
+        """One event: the mover decides and the state moves on."""
+        state = self.state
+        if state.period != self.simulator.time:   # discounting must use the event time
+            raise RuntimeError(f"state period {state.period} is out of step with event time {self.simulator.time}")
+        if self.tree is not None:
+            self._record_chance()
+        role = state.mover()
+        action = self.parties[role].decide()
+        state.apply(action)
+        if self.tree is not None:
+            self.tree.step(role, action.key())
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
+        self._schedule()
+
+    def _record_chance(self):
+        log = getattr(self.state, "chance_log", ())
+        while self._chance_seen < len(log):
+            period, who = log[self._chance_seen]
+            self.tree.step("chance", f"t={period}: {who} proposes")
+            self._chance_seen += 1
+
+    # ---------------------------------------------------------------- run
+    def step(self):
+        """Mesa's step: run the next event."""
+        self.simulator.run_next_event()
+
+    def run(self) -> Outcome:
+        """Run to the end and return the outcome."""
+        if self._outcome is None:
+            self.simulator.run_until(float(self.protocol.max_periods))
+            self._outcome = self.state.outcome()
+            self.running = False
+            if self.tree is not None:
+                self.tree.finish(self._outcome.payoff_a, self._outcome.payoff_b, self.state.period)
+        return self._outcome
+
+
+def _types_key(types: TypeProfile) -> str:
+    from negotiation.actions import digest
+
+    return f"types[a={digest(types.a)}|b={digest(types.b)}]"
+
+
+def play(env, protocol, alice, bob, *, seed=None, rng=None, types=None, tree=None, collect=False) -> NegotiationModel:
+    """Build a model, run it, and return it (outcome in ``model.run()``)."""
+    model = NegotiationModel(env, protocol, alice, bob, seed=seed, rng=rng, types=types, tree=tree, collect=collect)
+    model.run()
+    return model

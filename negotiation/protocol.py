@@ -1,0 +1,222 @@
+"""The Protocol / State interface (DESIGN.md, "the OpenSpiel shape").
+
+``protocol.start(env, types, rng) -> state``; a state answers ``mover()``
+("a", "b", or ``None`` when terminal), ``action_space()``, ``observation(role)``
+and ``outcome()``, and moves on with ``apply(action)``, which raises
+:class:`~negotiation.errors.IllegalAction` for anything outside the action space.
+
+:class:`AlternatingOffersState` implements the timing common to the JSX
+protocols (§3.4): in each period an offerer moves and the other party responds;
+Alice offers at t = 0, 2, … (or, with ``recognition="random"``, a chance move
+picks the offerer each period, footnote 10); after ``max_periods`` periods
+nothing more can be agreed (footnote 8: items left unagreed give 0). Concrete
+protocols say what an offer is and what an acceptance implements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from negotiation.environment import Environment, TypeProfile
+from negotiation.errors import IllegalAction, ParameterError
+from negotiation.outcome import Agreement, Outcome, settle
+
+ROLES = ("a", "b")
+
+
+def other(role: str) -> str:
+    return "b" if role == "a" else "a"
+
+
+@dataclass
+class Observation:
+    """What ``role`` knows when it moves: own types, the public history, the pending offer."""
+
+    role: str
+    own_types: np.ndarray
+    env: Environment
+    protocol: "Protocol"
+    period: int
+    open_items: np.ndarray
+    phase: str                      # "offer" or "respond"
+    offer: Any = None               # the pending offer when responding
+    history: list = field(default_factory=list)   # public (period, role, action) triples
+
+    @property
+    def discount(self) -> float:
+        return self.env.discount(self.role)
+
+
+class Protocol:
+    """A negotiation protocol: a factory of game states.
+
+    Subclasses set ``name`` and ``section`` (the paper and section it implements)
+    and ``state_class``; keyword parameters are validated in ``__init__``.
+    """
+
+    name = "protocol"
+    section = ""
+    state_class: type = None
+
+    def __init__(self, max_periods: int = 100, recognition: str = "alternating", p_alice: float = 0.5,
+                 price_grid=None, demand_grid=None, price_range=None):
+        if not isinstance(max_periods, (int, np.integer)) or max_periods < 1:
+            raise ParameterError("max_periods", f"must be an integer >= 1, got {max_periods!r}")
+        if recognition not in ("alternating", "random"):
+            raise ParameterError("recognition", f"must be 'alternating' or 'random', got {recognition!r}")
+        if not 0.0 <= float(p_alice) <= 1.0:
+            raise ParameterError("p_alice", f"must lie in [0, 1], got {p_alice}")
+        self.max_periods = int(max_periods)
+        self.recognition = recognition
+        self.p_alice = float(p_alice)
+        self.price_grid = price_grid
+        self.demand_grid = demand_grid
+        self.price_range = price_range
+
+    def params(self) -> dict:
+        return {"max_periods": self.max_periods, "recognition": self.recognition, "p_alice": self.p_alice,
+                "price_grid": self.price_grid, "demand_grid": self.demand_grid}
+
+    # Grids: P^Δ for prices and V^{n,Δ} for demands (JSX §5.1). Without a grid,
+    # prices and demands range over an interval wide enough for any payoff.
+    def prices(self, env: Environment) -> "ValueSet":
+        from negotiation.actions import ValueSet
+
+        span = float(np.abs(env.ua).max() + np.abs(env.ub).max())
+        lo, hi = self.price_range if self.price_range is not None else (-span, span)
+        return ValueSet.make("price_grid", lo, hi, self.price_grid)
+
+    def demands(self, env: Environment, n_open: int) -> "ValueSet":
+        from negotiation.actions import ValueSet
+
+        span = float(np.abs(env.ua).max() + np.abs(env.ub).max()) * max(n_open, 1)
+        return ValueSet.make("demand_grid", -span, span, self.demand_grid)
+
+    def start(self, env: Environment, types: TypeProfile | None = None,
+              rng: np.random.Generator | None = None) -> "State":
+        rng = rng if rng is not None else np.random.default_rng()
+        types = env.sample_types(rng) if types is None else env.check_types(types)
+        return self.state_class(self, env, types, rng)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.params()})"
+
+
+class State:
+    """Interface of a game state (DESIGN.md)."""
+
+    def mover(self) -> str | None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def is_terminal(self) -> bool:
+        return self.mover() is None
+
+    def action_space(self):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def observation(self, role: str) -> Observation:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def apply(self, action) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def outcome(self) -> Outcome:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class AlternatingOffersState(State):
+    """Offer/response periods over the open items, with agreements accumulating.
+
+    Subclasses implement ``offer_space()``, ``response_space()`` and
+    ``implement(offer, response) -> (agreement or None, items closed)``.
+    """
+
+    def __init__(self, protocol: Protocol, env: Environment, types: TypeProfile, rng: np.random.Generator):
+        self.protocol, self.env, self.types, self.rng = protocol, env, types, rng
+        self.period = 0
+        self.phase = "offer"
+        self.open = np.ones(env.n_items, dtype=bool)
+        self.agreements: list[Agreement] = []
+        self.history: list = []       # public (period, role, action)
+        self.pending = None
+        self.chance_log: list = []     # recognition draws (period, offerer)
+        self._offerer = self._recognize()
+        self._space = None
+
+    # ----------------------------------------------------------------- timing
+    def _recognize(self) -> str:
+        if self.protocol.recognition == "random":
+            who = "a" if self.rng.random() < self.protocol.p_alice else "b"
+            self.chance_log.append((self.period, who))
+            return who
+        return "a" if self.period % 2 == 0 else "b"
+
+    @property
+    def offerer(self) -> str:
+        return self._offerer
+
+    @property
+    def responder(self) -> str:
+        return other(self._offerer)
+
+    def mover(self) -> str | None:
+        if not self.open.any() or self.period >= self.protocol.max_periods:
+            return None
+        return self._offerer if self.phase == "offer" else self.responder
+
+    def open_items(self) -> np.ndarray:
+        return np.flatnonzero(self.open)
+
+    # ------------------------------------------------------------ the interface
+    def action_space(self):
+        if self.mover() is None:
+            raise IllegalAction("the negotiation is over; no one moves")
+        if self._space is None:
+            self._space = self.offer_space() if self.phase == "offer" else self.response_space()
+        return self._space
+
+    def observation(self, role: str) -> Observation:
+        return Observation(role, self.types.of(role), self.env, self.protocol, self.period, self.open_items(),
+                           self.phase, self.pending if self.phase == "respond" else None, self.history)
+
+    def apply(self, action) -> None:
+        mover = self.mover()
+        if mover is None:
+            raise IllegalAction("the negotiation is over; no action is allowed", action=action)
+        if not self.action_space().contains(action):
+            raise IllegalAction(f"not in the {self.phase} space of {self.protocol.name} at period {self.period}",
+                                action=action)
+        self.history.append((self.period, mover, action))
+        self._space = None
+        if self.phase == "offer":
+            self.pending = action
+            self.phase = "respond"
+            return
+        agreement, closed = self.implement(self.pending, action)
+        if agreement is not None:
+            self.agreements.append(agreement)
+        if closed is not None and len(closed):
+            self.open[closed] = False
+        self.pending = None
+        self.phase = "offer"
+        if self.open.any():
+            self.period += 1
+            if self.period < self.protocol.max_periods:
+                self._offerer = self._recognize()
+
+    def outcome(self) -> Outcome:
+        # Periods played: the cap stops the clock at max_periods without playing it.
+        return settle(self.env, self.types, self.agreements, min(self.period + 1, self.protocol.max_periods))
+
+    # ------------------------------------------------------ for the subclasses
+    def offer_space(self):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def response_space(self):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def implement(self, offer, response):  # pragma: no cover - interface
+        raise NotImplementedError

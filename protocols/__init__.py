@@ -1,0 +1,3 @@
+"""One module per negotiation protocol; importing the package registers them all."""
+
+from protocols import combinatorial, item_by_item, share_demanding  # noqa: F401

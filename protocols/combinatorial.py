@@ -1,0 +1,60 @@
+"""Combinatorial negotiation — JSX §3.3.2.
+
+The offerer names a transfer p(x) (from Bob to Alice) for every joint choice
+x ∈ X^n; the responder rejects (roles swap after one period of discounting) or
+accepts and selects x, and Bob pays Alice p(x).
+
+Offers are :class:`~negotiation.actions.PriceOffer` objects — an additive price
+function plus an optional non-additive part — never 2^n tables: with n = 20
+rugs an offer prices 2^20 bundles in 2·20 numbers (REFERENCE row 8). The
+responder's best choice against an additive offer under additive utilities is
+item by item, O(n·|X|) (:func:`negotiation.actions.best_choice`); otherwise it enumerates X^n,
+which the environment allows only for small n.
+
+With ``reopening=True`` the responder may defer some open items (JSX §4.4);
+the price is then that of the additive part on the agreed items.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from negotiation.actions import AcceptChoiceSpace, PriceOfferSpace, Reject, best_choice  # noqa: F401
+from negotiation.outcome import Agreement
+from negotiation.protocol import AlternatingOffersState, Protocol
+from negotiation.registry import register_protocol
+
+
+class CombinatorialState(AlternatingOffersState):
+    def offer_space(self):
+        return PriceOfferSpace(int(self.open.sum()), len(self.env.choices), self.protocol.prices(self.env))
+
+    def response_space(self):
+        return AcceptChoiceSpace(int(self.open.sum()), len(self.env.choices), self.protocol.reopening)
+
+    def implement(self, offer, response):
+        if isinstance(response, Reject):
+            return None, None
+        items = self.open_items()
+        x = np.asarray(response.choices)
+        if response.defer is None:
+            return Agreement(self.period, items, x, offer.price(x)), items
+        keep = ~np.asarray(response.defer)
+        price = offer.constant + float(np.asarray(offer.table)[keep, x[keep]].sum())
+        return Agreement(self.period, items[keep], x[keep], price), items[keep]
+
+
+@register_protocol
+class Combinatorial(Protocol):
+    """JSX §3.3.2: price every joint choice; the responder accepts and selects x, or rejects."""
+
+    name = "combinatorial"
+    section = "JSX §3.3.2"
+    state_class = CombinatorialState
+
+    def __init__(self, reopening: bool = False, **kw):
+        super().__init__(**kw)
+        self.reopening = bool(reopening)
+
+    def params(self):
+        return {**super().params(), "reopening": self.reopening}

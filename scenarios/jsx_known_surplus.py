@@ -1,0 +1,140 @@
+"""Known-surplus scenarios of JSX: Example 1 (REFERENCE row 2), Theorems 1–2 (row 4), n = 20 (row 8).
+
+With a known surplus S̄ every protocol with share-demanding offers
+(combinatorial §3.3.2, share-demanding §3.3.3, either with reopening §4.4)
+ends at t = 0 with the full surplus and the Rubinstein split; item-by-item
+negotiation (§3.3.1) with screening offers does not (Example 1, §4.3).
+"""
+
+from __future__ import annotations
+
+from negotiation.environment import ENVIRONMENTS, exchange
+from negotiation.priors import ExchangeablePrior
+from negotiation.registry import register_scenario
+from negotiation.scenario import Pairing, Scenario, within
+from negotiation.theory import rubinstein_shares
+
+#: JSX Example 1's matchups as (Θ_a, Θ_b) indices: (0,2), (0,10), (8,2), (8,10).
+EXAMPLE1_MATCHUPS = [(0, 0), (0, 1), (1, 0), (1, 1)]
+
+
+def _efficient(label, protocol, params, s, **extra):
+    a, b = rubinstein_shares(s, params["discount_a"], params["discount_b"])
+    return Pairing(label, protocol, "rubinstein", "rubinstein",
+                   {"efficiency": 1.0, "payoff_a": a, "payoff_b": b, "agreement_period": 0.0, "p_agree_t0": 1.0},
+                   **extra)
+
+
+def _check_efficient(results, params, s):
+    out = []
+    a, b = rubinstein_shares(s, params["discount_a"], params["discount_b"])
+    for r in results:
+        if r["alice"] != "rubinstein":
+            continue
+        sim = r["simulated"]
+        ok = (within(sim["payoff_a"], a) and within(sim["payoff_b"], b) and within(sim["efficiency"], 1.0)
+              and sim["p_agree_t0"]["mean"] == 1.0)
+        out.append({"claim": f"{r['label']}: agreement at t = 0, surplus {s:g}, Rubinstein shares "
+                             f"({a:.6g}, {b:.6g})", "passed": bool(ok),
+                    "detail": f"simulated ({sim['payoff_a']['mean']:.6g}, {sim['payoff_b']['mean']:.6g}), "
+                              f"efficiency {sim['efficiency']['mean']:.6g}"})
+    return out
+
+
+@register_scenario
+class RugsExample1(Scenario):
+    name = "rugs-example-1"
+    title = "Four rugs, each matchup once in random order: combinatorial and share-demanding vs item-by-item"
+    section = "JSX §2.1 Example 1, §4.3"
+    rows = (2,)
+    defaults = {"discount": 0.9, "max_periods": 100}
+    default_runs = 500
+
+    def environment(self, params):
+        return exchange(4, prior=ExchangeablePrior(EXAMPLE1_MATCHUPS), discount_a=params["discount_a"],
+                        discount_b=params["discount_b"])
+
+    def pairings(self, params):
+        return [_efficient("combinatorial, rubinstein vs rubinstein", "combinatorial", params, 14.0),
+                _efficient("share-demanding, rubinstein vs rubinstein", "share-demanding", params, 14.0),
+                Pairing("item-by-item, screening seller vs rubinstein buyer", "item-by-item", "screening",
+                        "rubinstein", {"efficiency": "< 1 (no equilibrium is efficient)"})]
+
+    def theory(self, params, env):
+        a, b = rubinstein_shares(14.0, params["discount_a"], params["discount_b"])
+        return {"first_best": 14.0, "alice_share": a, "bob_share": b}
+
+    def checks(self, params, env, results):
+        out = _check_efficient(results, params, 14.0)
+        ibi = results[2]["simulated"]["efficiency"]
+        out.append({"claim": "item-by-item with screening offers is not efficient",
+                    "passed": bool(ibi["mean"] + 4 * ibi["se"] < 1.0),
+                    "detail": f"efficiency {ibi['mean']:.4f} ± {ibi['se']:.4f}"})
+        return out
+
+
+@register_scenario
+class KnownSurplus(Scenario):
+    name = "known-surplus"
+    title = "Any known-surplus problem: share-demanding offers give immediate, efficient Rubinstein splits"
+    section = "JSX §4.1–4.4, Theorems 1–2"
+    rows = (4,)
+    defaults = {"discount": 0.9, "application": "task-assignment", "copies": 2, "max_periods": 100}
+    default_runs = 300
+
+    def environment(self, params):
+        factory = ENVIRONMENTS.get(params["application"])
+        if factory is None:
+            from negotiation.errors import ParameterError
+            raise ParameterError("application", f"must be one of {', '.join(ENVIRONMENTS)}, got {params['application']!r}")
+        prior = ExchangeablePrior(EXAMPLE1_MATCHUPS, copies=int(params["copies"]))
+        return factory(4 * int(params["copies"]), prior=prior, discount_a=params["discount_a"],
+                       discount_b=params["discount_b"])
+
+    def pairings(self, params):
+        s = 14.0 * int(params["copies"])
+        return [_efficient("share-demanding", "share-demanding", params, s),
+                _efficient("share-demanding with reopening", "share-demanding", params, s,
+                           protocol_params={"reopening": True}),
+                _efficient("combinatorial", "combinatorial", params, s),
+                _efficient("combinatorial with reopening", "combinatorial", params, s,
+                           protocol_params={"reopening": True})]
+
+    def theory(self, params, env):
+        s = env.expected_surplus()
+        a, b = rubinstein_shares(s, params["discount_a"], params["discount_b"])
+        return {"known_surplus": s, "alice_share": a, "bob_share": b}
+
+    def checks(self, params, env, results):
+        return _check_efficient(results, params, env.expected_surplus())
+
+
+@register_scenario
+class CombinatorialN20(Scenario):
+    name = "combinatorial-n20"
+    title = "Combinatorial negotiation over 20 rugs: offers price 2^20 bundles without listing them"
+    section = "JSX §3.3.2"
+    rows = (8,)
+    defaults = {"discount": 0.9, "n_items": 20, "max_periods": 100}
+    default_runs = 200
+
+    def environment(self, params):
+        n = int(params["n_items"])
+        if n % 4:
+            from negotiation.errors import ParameterError
+            raise ParameterError("n_items", f"must be a multiple of 4 (each Example 1 matchup n/4 times), got {n}")
+        return exchange(n, prior=ExchangeablePrior(EXAMPLE1_MATCHUPS, copies=n // 4),
+                        discount_a=params["discount_a"], discount_b=params["discount_b"])
+
+    def pairings(self, params):
+        return [_efficient("combinatorial, rubinstein vs rubinstein", "combinatorial", params,
+                           3.5 * int(params["n_items"]))]
+
+    def theory(self, params, env):
+        n = int(params["n_items"])
+        a, b = rubinstein_shares(3.5 * n, params["discount_a"], params["discount_b"])
+        return {"bundles_priced": 2 ** n, "numbers_per_offer": 2 * n + 1, "first_best": 3.5 * n,
+                "alice_share": a, "bob_share": b}
+
+    def checks(self, params, env, results):
+        return _check_efficient(results, params, 3.5 * int(params["n_items"]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 
 matplotlib.use("Agg")  # no screen on the machines this runs on
@@ -30,7 +32,7 @@ def plot_scenario(result: dict, path) -> None:
     ax.set_xticks(range(len(pairings)))
     ax.set_xticklabels([p["label"].replace(", ", "\n", 1) for p in pairings], fontsize=8)
     ax.set_ylabel("expected discounted payoff")
-    ax.set_title(f"{result['scenario']}: {result['title']}", fontsize=9)
+    ax.set_title(textwrap.fill(f"{result['scenario']}: {result['title']}", 90), fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -1,0 +1,61 @@
+"""The ``negotiate`` command: output shapes and one-line errors with exit status 2."""
+
+import json
+
+import pytest
+
+from negotiation.cli import main, parse_sets
+from negotiation.theory import rubinstein_shares
+
+
+def test_list_shows_every_registered_name_with_its_section(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("share-demanding", "combinatorial", "item-by-item", "rubinstein", "screening", "random",
+                 "rugs-example-1", "example-2"):
+        assert name in out
+    assert "REFERENCE #2" in out and "JSX §3.3.3" in out
+
+
+def test_run_json_shape_and_numbers(capsys):
+    assert main(["run", "rugs-example-1", "--set", "discount=0.8", "--runs", "20", "--seed", "7", "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["parameters"]["discount_a"] == 0.8 and res["parameters"]["discount_b"] == 0.8
+    a, b = rubinstein_shares(14, 0.8, 0.8)
+    comb = res["pairings"][0]
+    assert comb["simulated"]["payoff_a"]["mean"] == pytest.approx(a)
+    assert comb["theory"]["payoff_b"] == pytest.approx(b)
+    assert set(comb["simulated"]) == {"efficiency", "payoff_a", "payoff_b", "agreement_period", "p_agree_t0"}
+    assert all(c["passed"] for c in res["checks"])
+
+
+def test_play_prints_history(capsys):
+    assert main(["play", "--protocol", "share-demanding", "--alice", "rubinstein", "--bob", "rubinstein",
+                 "--env", "exchange", "--set", "n_items=6", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["history"][0]["role"] == "a" and rec["history"][0]["action"].startswith("demand")
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["run", "no-such-scenario"], "scenario"),
+    (["run", "example-2", "--set", "discount=1.2"], "discount_a"),
+    (["run", "example-2", "--set", "discount"], "--set"),
+    (["run", "example-2", "--set", "colour=blue"], "colour"),
+    (["run", "example-2", "--runs", "1"], "runs"),
+    (["play", "--protocol", "haggle", "--alice", "rubinstein", "--bob", "rubinstein"], "protocol"),
+    (["play", "--protocol", "item-by-item", "--alice", "sly", "--bob", "rubinstein"], "strategy"),
+    (["play", "--protocol", "item-by-item", "--alice", "rubinstein", "--bob", "rubinstein", "--env", "mars"], "--env"),
+    (["play", "--protocol", "item-by-item", "--alice", "rubinstein", "--bob", "rubinstein",
+      "--set", "n_items=0"], "n_items"),
+    (["play", "--protocol", "item-by-item", "--alice", "rubinstein", "--bob", "rubinstein",
+      "--set", "speed=3"], "speed"),
+])
+def test_bad_input_is_one_line_and_exit_2(capsys, argv, needle):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and needle in err and "Traceback" not in err
+
+
+def test_parse_sets_values():
+    assert parse_sets(["discount=0.9", "price_grid=[0,1,2]", "recognition=random", "reopening=true"]) == {
+        "discount": 0.9, "price_grid": [0, 1, 2], "recognition": "random", "reopening": True}

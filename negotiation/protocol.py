@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from negotiation.actions import ValueSet
 from negotiation.environment import Environment, TypeProfile
 from negotiation.errors import IllegalAction, ParameterError
 from negotiation.outcome import Agreement, Outcome, settle
@@ -82,16 +83,12 @@ class Protocol:
 
     # Grids: P^Δ for prices and V^{n,Δ} for demands (JSX §5.1). Without a grid,
     # prices and demands range over an interval wide enough for any payoff.
-    def prices(self, env: Environment) -> "ValueSet":
-        from negotiation.actions import ValueSet
-
+    def prices(self, env: Environment) -> ValueSet:
         span = float(np.abs(env.ua).max() + np.abs(env.ub).max())
         lo, hi = self.price_range if self.price_range is not None else (-span, span)
         return ValueSet.make("price_grid", lo, hi, self.price_grid)
 
-    def demands(self, env: Environment, n_open: int) -> "ValueSet":
-        from negotiation.actions import ValueSet
-
+    def demands(self, env: Environment, n_open: int) -> ValueSet:
         span = float(np.abs(env.ua).max() + np.abs(env.ub).max()) * max(n_open, 1)
         return ValueSet.make("demand_grid", -span, span, self.demand_grid)
 

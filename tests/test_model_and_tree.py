@@ -1,6 +1,5 @@
 """The Mesa model, game trees and their exports."""
 
-import numpy as np
 import pytest
 
 from negotiation import registry

@@ -1,13 +1,12 @@
 """Property-based tests (Hypothesis) of outcomes under any strategies and draws."""
 
-import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from negotiation import registry
 from negotiation.environment import exchange, public_goods, task_assignment
 from negotiation.gametree import GameTree
-from negotiation.model import NegotiationModel, play
+from negotiation.model import NegotiationModel
 from negotiation.outcome import settle
 
 FACTORIES = {"exchange": exchange, "public-goods": public_goods, "task-assignment": task_assignment}

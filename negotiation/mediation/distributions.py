@@ -38,7 +38,7 @@ The private-signal model of GM §4.2 (v_i = (1 − λ)ω_i + λθ_i) is :class:`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 from scipy import special, stats
@@ -509,10 +509,16 @@ class CorrelatedValues:
         return _inverse_cdf(self.buyer, u_b), _inverse_cdf(self.seller, u_s)
 
 
+@lru_cache(maxsize=1)
+def _uniform_pair() -> "IndependentValues":
+    # building and validating two scipy frozen objects costs ~1 ms: too much per kernel call
+    return IndependentValues(uniform(), uniform())
+
+
 def as_values(values=None):
     """Coerce ``values`` to a pair: None → uniform/uniform, (F_B, F_S) → independent, pairs pass through."""
     if values is None:
-        return IndependentValues(uniform(), uniform())
+        return _uniform_pair()
     if isinstance(values, (IndependentValues, CorrelatedValues)):
         return values
     if isinstance(values, (tuple, list)) and len(values) == 2:

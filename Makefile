@@ -22,6 +22,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@# NegMAS installs a `negotiate` command of its own: put ours back on top.
+	$(BIN)/python -m pip install --quiet --no-deps --force-reinstall -e .
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

@@ -1,3 +1,4 @@
 """Strategies, one small class each; importing the package registers them all."""
 
 from agents import baselines, rubinstein, screening  # noqa: F401
+from agents import bayesian, trembling  # noqa: F401,E402

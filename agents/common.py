@@ -57,8 +57,12 @@ def accepts(value: float, required: float) -> bool:
 
 
 # ---------------------------------------------------------------- offers
-def offer_demanding(obs: Observation, space, v: float):
-    """The offer that nets the offerer ``v`` if accepted (truthful announcement)."""
+def offer_demanding(obs: Observation, space, v: float, item_surplus: np.ndarray | None = None):
+    """The offer that nets the offerer ``v`` if accepted (truthful announcement).
+
+    In the item-by-item protocol ``v`` is split over the items in proportion
+    to ``item_surplus`` (default: the prior's E[S_k | own types]).
+    """
     env, role, own = obs.env, obs.role, obs.own_types
     open_ = obs.open_items
     if isinstance(space, ShareDemandSpace):
@@ -71,17 +75,16 @@ def offer_demanding(obs: Observation, space, v: float):
             return PriceOffer(v, -u)
         return PriceOffer(-v, u)
     if isinstance(space, ItemOfferSpace):
-        e = expected_item_surplus(obs)
+        e = expected_item_surplus(obs) if item_surplus is None else item_surplus
         share = e / e.sum() if e.sum() > 0 else np.full(len(e), 1.0 / max(len(e), 1))
         parts = v * share
         x = plausible_choices(obs)
         u = env.table(role)[x, own[open_]]
-        if role == "a":   # Alice nets u_a + p_k = part
-            prices = np.array([space.prices.floor(p) for p in parts - u]) if space.prices.grid else parts - u
-        else:             # Bob nets u_b − p_k = part
-            prices = np.array([space.prices.ceil(p) for p in u - parts]) if space.prices.grid else u - parts
-        prices = np.clip(prices, space.prices.low, space.prices.high)
-        return ItemOffers(open_.copy(), x, prices)
+        # Alice nets u_a + p_k = part, rounding down on a grid; Bob nets u_b − p_k, rounding up.
+        raw = parts - u if role == "a" else u - parts
+        snap = space.prices.floor if role == "a" else space.prices.ceil
+        prices = np.array([snap(p) for p in raw]) if space.prices.grid else raw
+        return ItemOffers(open_.copy(), x, np.clip(prices, space.prices.low, space.prices.high))
     raise ParameterError("action_space", f"this strategy cannot make offers in {type(space).__name__}")
 
 
@@ -89,24 +92,20 @@ def plausible_choices(obs: Observation) -> np.ndarray:
     """Per open item, the choice with the largest expected positive welfare given own type.
 
     Used to fill in x_k of an item-by-item offer (ties go to the null choice,
-    which comes first in X by the environment's convention).
+    which comes first in X by the environment's convention). The opponent's
+    type per item follows the i.i.d. prior's conditional pmf, or is taken
+    uniform over Θ for other priors. One table per (environment, role).
     """
     env, role = obs.env, obs.role
-    own = obs.own_types[obs.open_items]
-    prior = env.prior
-    if hasattr(prior, "joint"):
-        axis_other = env.welfare.clip(min=0)   # x × Θ_a × Θ_b
-        if role == "a":
-            cond = prior.joint / np.maximum(prior.joint.sum(axis=1, keepdims=True), 1e-300)
-            score = np.einsum("xij,ij->xi", axis_other, cond)[:, own]
-        else:
-            cond = prior.joint / np.maximum(prior.joint.sum(axis=0, keepdims=True), 1e-300)
-            score = np.einsum("xij,ij->xj", axis_other, cond)[:, own]
-        return score.argmax(axis=0)
-    # Otherwise the opponent's marginal type per item is taken uniform over Θ.
-    w = env.welfare.clip(min=0)
-    score = (w.mean(axis=2)[:, own] if role == "a" else w.mean(axis=1)[:, own])
-    return score.argmax(axis=0)
+    best = env._memo.get(("plausible", role))
+    if best is None:
+        w = env.welfare.clip(min=0)                   # x × Θ_a × Θ_b
+        joint = getattr(env.prior, "joint", np.ones(w.shape[1:]))
+        axis = 1 if role == "a" else 0
+        cond = joint / np.maximum(joint.sum(axis=axis, keepdims=True), 1e-300)
+        score = np.einsum("xij,ij->xi" if role == "a" else "xij,ij->xj", w, cond)
+        best = env._memo[("plausible", role)] = score.argmax(axis=0)
+    return best[obs.own_types[obs.open_items]]
 
 
 # ------------------------------------------------------------- responses

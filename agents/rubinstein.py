@@ -58,5 +58,5 @@ class Rubinstein(Strategy):
     def act(self, obs, space, rng):
         e = self.item_surplus(obs)
         if obs.phase == "offer":
-            return offer_demanding(obs, space, self.demand(obs, float(e.sum())))
+            return offer_demanding(obs, space, self.demand(obs, float(e.sum())), item_surplus=e)
         return respond_requiring(obs, space, self.required_per_unit(obs), item_surplus=e)

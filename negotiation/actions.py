@@ -12,8 +12,10 @@ are summarized by a digest, so that n = 100,000 items do not make huge labels.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -170,6 +172,8 @@ class ValueSet:
         return self.low - 1e-9 <= v <= self.high + 1e-9
 
     def contains_all(self, v: np.ndarray) -> bool:
+        if len(v) <= 8:   # a few prices: plain Python beats numpy's per-call overhead
+            return all(self.contains(float(x)) for x in v)
         v = np.asarray(v, dtype=float)
         if self.grid is not None:
             g = np.asarray(self.grid)
@@ -187,16 +191,15 @@ class ValueSet:
         """The largest grid point <= v (or v clipped to the interval)."""
         if self.grid is None:
             return min(max(v, self.low), self.high)
-        g = np.asarray(self.grid)
-        i = np.searchsorted(g, v + 1e-9, side="right") - 1
-        return float(g[max(i, 0)])
+        i = bisect.bisect_right(self.grid, v + 1e-9) - 1
+        return self.grid[max(i, 0)]
 
     def ceil(self, v: float) -> float:
+        """The smallest grid point >= v (or v clipped to the interval)."""
         if self.grid is None:
             return min(max(v, self.low), self.high)
-        g = np.asarray(self.grid)
-        i = np.searchsorted(g, v - 1e-9, side="left")
-        return float(g[min(i, len(g) - 1)])
+        i = bisect.bisect_left(self.grid, v - 1e-9)
+        return self.grid[min(i, len(self.grid) - 1)]
 
     @property
     def size(self) -> float:
@@ -224,6 +227,14 @@ class ActionSpace:
                                                  f"enumerate() is limited to {MAX_ENUMERATE}")
 
 
+def _power(base: float, exponent: int) -> float:
+    """base ** exponent as a float, inf when it overflows (spaces over many items are huge)."""
+    try:
+        return float(base) ** exponent
+    except OverflowError:
+        return math.inf
+
+
 def _as_int_array(v) -> np.ndarray | None:
     try:
         a = np.asarray(v)
@@ -237,15 +248,17 @@ class ItemOfferSpace(ActionSpace):
 
     def __init__(self, items: np.ndarray, n_choices: int, prices: ValueSet):
         self.items, self.n_choices, self.prices = items, n_choices, prices
-        self.size = (n_choices * prices.size) ** len(items)
+        self.size = _power(n_choices * prices.size, len(items))
 
     def contains(self, a) -> bool:
         if not isinstance(a, ItemOffers):
             return False
         ch = _as_int_array(a.choices)
-        return (ch is not None and np.array_equal(np.asarray(a.items), self.items)
-                and ch.shape == self.items.shape and np.asarray(a.prices).shape == self.items.shape
-                and bool(np.all((ch >= 0) & (ch < self.n_choices))) and self.prices.contains_all(a.prices))
+        if ch is None or ch.shape != self.items.shape or np.shape(a.prices) != self.items.shape:
+            return False
+        if a.items is not self.items and not np.array_equal(a.items, self.items):
+            return False
+        return 0 <= ch.min(initial=0) and ch.max(initial=0) < self.n_choices and self.prices.contains_all(a.prices)
 
     def sample(self, rng):
         m = len(self.items)
@@ -265,7 +278,7 @@ class SubsetSpace(ActionSpace):
     def __init__(self, items):
         self.items = frozenset(int(i) for i in items)
         self._order = np.array(sorted(self.items), dtype=np.intp)
-        self.size = 2 ** len(self.items)
+        self.size = _power(2, len(self.items))
 
     def contains(self, a) -> bool:
         return isinstance(a, AcceptItems) and a.items <= self.items
@@ -287,7 +300,7 @@ class ShareDemandSpace(ActionSpace):
 
     def __init__(self, n_open: int, n_types: int, demands: ValueSet):
         self.n_open, self.n_types, self.demands = n_open, n_types, demands
-        self.size = n_types ** n_open * demands.size
+        self.size = _power(n_types, n_open) * demands.size
 
     def contains(self, a) -> bool:
         if not isinstance(a, ShareDemand):
@@ -327,7 +340,7 @@ class AcceptChoiceSpace(ActionSpace):
 
     def __init__(self, n_open: int, n_choices: int, reopening: bool = False):
         self.n_open, self.n_choices, self.reopening = n_open, n_choices, reopening
-        self.size = 1 + n_choices ** n_open
+        self.size = 1 + _power(n_choices, n_open)
 
     def contains(self, a) -> bool:
         if isinstance(a, Reject):

@@ -101,6 +101,7 @@ class Environment:
         self.welfare = self.ua[:, :, None] + self.ub[:, None, :]
         self.item_surplus = self.welfare.max(axis=0)
         self.item_efficient = self.welfare.argmax(axis=0)
+        self._memo: dict = {}
         if self.is_additive and np.any(self.item_surplus < -1e-12):
             raise ParameterError("utilities", "JSX §3.2 assumes S(θ_ak, θ_bk) >= 0 for every type pair")
         if hasattr(self.prior, "validate"):
@@ -176,11 +177,8 @@ class Environment:
         This is the responder's efficient pick in the share-demanding protocol
         (JSX §3.3.3): O(n·|X|).
         """
-        if offerer == "a":
-            w = self.ua[:, announced] + self.ub[:, own]
-        else:
-            w = self.ua[:, own] + self.ub[:, announced]
-        return w.argmax(axis=0)
+        # The per-item efficient choice table answers it with one gather.
+        return self.item_efficient[announced, own] if offerer == "a" else self.item_efficient[own, announced]
 
     def efficient_joint(self, types: TypeProfile) -> tuple[tuple, float]:
         """Enumerate X^n for non-additive utilities; returns (best x, surplus)."""
@@ -199,8 +197,20 @@ class Environment:
         return float(self.prior.expected_surplus(self))
 
     def item_surplus_given(self, role: str, own: np.ndarray) -> np.ndarray:
-        """E[S(θ_ak, θ_bk) | own types of ``role``], item by item (for additive problems)."""
-        return np.asarray(self.prior.item_surplus_given(self, role, own), dtype=float)
+        """E[S(θ_ak, θ_bk) | own types of ``role``], item by item (for additive problems).
+
+        Memoised for small n: strategies ask for it at every move. The result
+        is read-only.
+        """
+        if self.n_items > 64:
+            return np.asarray(self.prior.item_surplus_given(self, role, own), dtype=float)
+        key = (role, np.asarray(own).tobytes())
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = np.asarray(self.prior.item_surplus_given(self, role, own), dtype=float)
+            hit.flags.writeable = False
+            self._memo[key] = hit
+        return hit
 
     def with_params(self, **changes) -> "Environment":
         """A copy with some fields replaced (used by ``--set``)."""

@@ -37,12 +37,7 @@ class Party(mesa.Agent):
 
     def decide(self):
         state = self.model.state
-        space = state.action_space()
-        action = self.strategy.act(state.observation(self.role), space, self.model.rng)
-        if not space.contains(action):
-            raise IllegalAction(f"not in the {state.phase} space of {state.protocol.name} at period {state.period}",
-                                strategy=self.strategy.name, action=action)
-        return action
+        return self.strategy.act(state.observation(self.role), state.action_space(), self.model.rng)
 
 
 class NegotiationModel(mesa.Model):
@@ -89,8 +84,12 @@ class NegotiationModel(mesa.Model):
         if self.tree is not None:
             self._record_chance()
         role = state.mover()
-        action = self.parties[role].decide()
-        state.apply(action)
+        party = self.parties[role]
+        action = party.decide()
+        try:
+            state.apply(action)      # the state checks the action against its space
+        except IllegalAction as e:
+            raise IllegalAction(str(e), strategy=party.strategy.name, action=action) from None
         if self.tree is not None:
             self.tree.step(role, action.key())
         if self.datacollector is not None:

@@ -15,6 +15,7 @@ protocols say what an offer is and what an acceptance implements.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,8 @@ class Protocol:
         self.price_grid = price_grid
         self.demand_grid = demand_grid
         self.price_range = price_range
+        # ValueSets are built once per environment (offers are a hot path).
+        self._value_sets: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def params(self) -> dict:
         return {"max_periods": self.max_periods, "recognition": self.recognition, "p_alice": self.p_alice,
@@ -84,13 +87,21 @@ class Protocol:
     # Grids: P^Δ for prices and V^{n,Δ} for demands (JSX §5.1). Without a grid,
     # prices and demands range over an interval wide enough for any payoff.
     def prices(self, env: Environment) -> ValueSet:
-        span = float(np.abs(env.ua).max() + np.abs(env.ub).max())
-        lo, hi = self.price_range if self.price_range is not None else (-span, span)
-        return ValueSet.make("price_grid", lo, hi, self.price_grid)
+        cache = self._value_sets.setdefault(env, {})
+        key = "prices"
+        if key not in cache:
+            span = float(np.abs(env.ua).max() + np.abs(env.ub).max())
+            lo, hi = self.price_range if self.price_range is not None else (-span, span)
+            cache[key] = ValueSet.make("price_grid", lo, hi, self.price_grid)
+        return cache[key]
 
     def demands(self, env: Environment, n_open: int) -> ValueSet:
-        span = float(np.abs(env.ua).max() + np.abs(env.ub).max()) * max(n_open, 1)
-        return ValueSet.make("demand_grid", -span, span, self.demand_grid)
+        cache = self._value_sets.setdefault(env, {})
+        key = ("demands", n_open)
+        if key not in cache:
+            span = float(np.abs(env.ua).max() + np.abs(env.ub).max()) * max(n_open, 1)
+            cache[key] = ValueSet.make("demand_grid", -span, span, self.demand_grid)
+        return cache[key]
 
     def start(self, env: Environment, types: TypeProfile | None = None,
               rng: np.random.Generator | None = None) -> "State":
@@ -136,6 +147,7 @@ class AlternatingOffersState(State):
         self.period = 0
         self.phase = "offer"
         self.open = np.ones(env.n_items, dtype=bool)
+        self._open_idx = np.arange(env.n_items)   # kept in step with ``open`` by close()
         self.agreements: list[Agreement] = []
         self.history: list = []       # public (period, role, action)
         self.pending = None
@@ -160,12 +172,17 @@ class AlternatingOffersState(State):
         return other(self._offerer)
 
     def mover(self) -> str | None:
-        if not self.open.any() or self.period >= self.protocol.max_periods:
+        if not len(self._open_idx) or self.period >= self.protocol.max_periods:
             return None
         return self._offerer if self.phase == "offer" else self.responder
 
     def open_items(self) -> np.ndarray:
-        return np.flatnonzero(self.open)
+        return self._open_idx
+
+    def close(self, items) -> None:
+        """Settle ``items``: they leave the negotiation (subclasses must close items only here)."""
+        self.open[items] = False
+        self._open_idx = np.flatnonzero(self.open)
 
     # ------------------------------------------------------------ the interface
     def action_space(self):
@@ -196,10 +213,10 @@ class AlternatingOffersState(State):
         if agreement is not None:
             self.agreements.append(agreement)
         if closed is not None and len(closed):
-            self.open[closed] = False
+            self.close(closed)
         self.pending = None
         self.phase = "offer"
-        if self.open.any():
+        if len(self._open_idx):
             self.period += 1
             if self.period < self.protocol.max_periods:
                 self._offerer = self._recognize()

@@ -27,10 +27,10 @@ from negotiation.registry import register_protocol
 
 class CombinatorialState(AlternatingOffersState):
     def offer_space(self):
-        return PriceOfferSpace(int(self.open.sum()), len(self.env.choices), self.protocol.prices(self.env))
+        return PriceOfferSpace(len(self.open_items()), len(self.env.choices), self.protocol.prices(self.env))
 
     def response_space(self):
-        return AcceptChoiceSpace(int(self.open.sum()), len(self.env.choices), self.protocol.reopening)
+        return AcceptChoiceSpace(len(self.open_items()), len(self.env.choices), self.protocol.reopening)
 
     def implement(self, offer, response):
         if isinstance(response, Reject):

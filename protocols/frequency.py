@@ -56,6 +56,8 @@ class FrequencyState(AlternatingOffersState):
 
     # ------------------------------------------------------------- Phase 2
     def mover(self):
+        if self.phase == "done":
+            return None
         if self.phase == "announce":
             return self.offerer
         if self.phase == "settle":
@@ -99,8 +101,12 @@ class FrequencyState(AlternatingOffersState):
         else:   # settle: a decision and a transfer, or "No"; either way the game ends
             if isinstance(action, Settle):
                 self.agreements.append(self.settlement(action))
-            self.open[:] = False
             self.phase = "done"
+            everything = np.arange(self.env.n_items)
+            if hasattr(self, "close"):
+                self.close(everything)     # keeps the base class's index of open items in step
+            else:
+                self.open[everything] = False
 
     def settlement(self, action: Settle) -> Agreement:
         """The transfer netting the offerer v + extra on the announced types."""

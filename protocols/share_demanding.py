@@ -26,11 +26,11 @@ from negotiation.registry import register_protocol
 
 class ShareDemandingState(AlternatingOffersState):
     def offer_space(self):
-        return ShareDemandSpace(int(self.open.sum()), len(self.env.types(self.offerer)),
-                                self.protocol.demands(self.env, int(self.open.sum())))
+        return ShareDemandSpace(len(self.open_items()), len(self.env.types(self.offerer)),
+                                self.protocol.demands(self.env, len(self.open_items())))
 
     def response_space(self):
-        return AcceptChoiceSpace(int(self.open.sum()), len(self.env.choices), self.protocol.reopening)
+        return AcceptChoiceSpace(len(self.open_items()), len(self.env.choices), self.protocol.reopening)
 
     def implement(self, offer, response):
         if isinstance(response, Reject):

@@ -1,3 +1,4 @@
 """Runnable paper examples; importing the package registers them all."""
 
 from scenarios import jsx_example2, jsx_examples_3_4, jsx_known_surplus, jsx_second_best  # noqa: F401
+from scenarios import jsx_theorem3  # noqa: F401,E402

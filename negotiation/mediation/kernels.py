@@ -10,8 +10,9 @@ Common conventions
 * Randomness only through the ``numpy.random.Generator`` passed in.  Values are drawn first —
   ``n`` uniforms for the buyer, then ``n`` for the seller, mapped by the inverse CDF (uniform
   values are the uniforms themselves); see ``IndependentValues.sample`` and
-  ``CorrelatedValues.sample`` — and only then any coin tosses, one ``rng.random()`` per tie, in
-  draw order.  Pass ``v_buyer``/``v_seller`` to play given values instead (``n`` is then ignored).
+  ``CorrelatedValues.sample`` — and only then any coin tosses: one ``rng.random()`` per tied
+  draw, in draw order (single round with ``first="coin"``: one per draw), ``< 0.5`` meaning
+  the buyer (the seller for the single round's "who goes first").  Pass ``v_buyer``/``v_seller`` to play given values instead (``n`` is then ignored).
 * ``traded``: the asset ends with the buyer (the service is provided).
 * ``price``: the net payment from buyer to seller over the whole procedure; NaN when nothing
   changes hands.
@@ -20,7 +21,8 @@ Common conventions
   procedure, where money moves even without trade, says how).  So
   ``buyer_payoff + seller_payoff = surplus = (v_B − v_S)·traded``.
 * ``stopper``: who stopped the procedure (``BUYER``, ``SELLER``, ``BOTH`` at once, or
-  ``NOBODY``); ``decider``: whose decision was implemented (shuttle diplomacy only).
+  ``NOBODY``) — for the single round, the party informed first; ``decider``: whose decision
+  was implemented (shuttle diplomacy only).
 """
 
 from __future__ import annotations

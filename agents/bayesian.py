@@ -1,0 +1,367 @@
+"""``bayesian`` — bounded-belief Bayesian bargaining against a trembling opponent (JSX §5.3, Theorem 3).
+
+Plays share-demanding (§3.3.3), frequency (§3.3.4) and single-item
+(item-by-item with n = 1, §3.3.1/§5.3.1) negotiations.
+
+Belief. A posterior (:class:`negotiation.beliefs.Belief`) over a finite support
+of opponent types, built from the prior and the player's own types:
+
+- i.i.d. independent types (``IIDPrior``): the opponent's *frequency* — its
+  count vector over Θ_j — with the multinomial prior (``iid_frequency_prior``).
+  Under exchangeable play that is all that matters (proof of Theorem 3), and
+  the support has C(n+m−1, m−1) points (n + 1 for two types), never m^n;
+- ``ExchangeablePrior``: the opponent's frequency is known (a point mass);
+- ``JointPMF``: the opponent's type vectors consistent with own types.
+
+For each support point k the player knows S_k, the surplus it expects given
+its own types and the opponent's frequency (over the uniformly random
+arrangement of the opponent's types: S_k = a·M·c_k / n, a and c_k count
+vectors, M the per-item surplus table), or given the type vector (JointPMF).
+
+Updates (O(support size) each, in logs; optionally bounded updating at rate
+β with ``Belief.bounded_update``). The opponent is modelled as a Rubinstein
+player of the type at hand who trembles at rate ``gamma``:
+
+- its offer announces its frequency (or types) truthfully: likelihood
+  (1−γ)·1[announced = type] + γ/|announcements| (share-demanding: the
+  probability of the exact type vector, (1−γ)/#arrangements(c_k) + γ/m^n).
+  The demand is treated as uninformative (its intended value depends on the
+  opponent's own belief, which we do not model); single-item price offers
+  carry no announcement and do not move the belief;
+- as responder to our offer it accepts iff accepting is worth its Rubinstein
+  continuation, so a rejection of demand v has likelihood
+  (1−γ)·1[t_k < v] + γ/2 with t_k the highest demand type k accepts.
+
+Offers. Truthful announcement (own frequency / own types / the plausible
+choice for a single item) and the demand v on the demand grid (price grid for
+a single item; the thresholds t_k and the top of the interval when there is no
+grid) maximizing  P(accept | v)·v + (1 − P(accept | v))·C(v),  with
+P(accept | v) = (1−γ)·Pr_post(t_k ≥ v) + γ/2.
+
+Continuation value C (how we value the future, and why). The *Rubinstein
+continuation on the posterior-expected surplus*: a responder who rejects gets
+``theory.continuation_value(role, E_post[S])`` (it proposes next and keeps its
+proposer share, discounted once; the stationary value under random
+recognition); an offerer whose demand v is rejected gets that value one more
+period later (alternating offers), with E_post[S] the expectation *given the
+rejection* of v. Why: the proof of Theorem 3 bounds every equilibrium payoff
+by exactly these Rubinstein recursions (eqs. (3)–(7)) whose error terms vanish
+as the posterior concentrates on frequencies near the mean; the rule is
+closed-form and O(support), consistent with the opponent model used for
+P(accept), and with a known surplus (point-mass belief) it is the
+subgame-perfect play of Theorems 1–2, so the bayesian reaches the Rubinstein
+split against ``rubinstein``. It ignores that future demands are also shaded
+for uncertainty and Phase 2 "No" risk (both vanish as n grows).
+
+Phase 2 of the frequency protocol (footnote 16): the offerer announces
+truthfully (nearest to its true types if the accepted frequency is not its
+own, as after a tremble); the responder picks the efficient x for the
+announced and own types and settles if that covers v, else says "No".
+"""
+
+from __future__ import annotations
+
+from math import comb
+
+import numpy as np
+from scipy.special import gammaln
+
+from agents.common import TOLERANCE, accepts, offer_demanding, plausible_choices, respond_requiring
+from agents.trembling import check_gamma
+from negotiation.actions import REJECT, AcceptItems, ItemOffers, ItemOfferSpace, Reject, ShareDemand, ShareDemandSpace
+from negotiation.beliefs import Belief, ZeroProbabilityEvidence, check_beta, iid_frequency_prior
+from negotiation.errors import ParameterError
+from negotiation.frequency_actions import (ACCEPT_TERMS, SAY_NO, Announce, FrequencyOffer, FrequencyOfferSpace,
+                                           Settle, counts_of)
+from negotiation.priors import ExchangeablePrior, IIDPrior, JointPMF
+from negotiation.registry import register_strategy
+from negotiation.strategy import Strategy
+from negotiation.theory import continuation_value
+
+
+def _other(role):
+    return "b" if role == "a" else "a"
+
+
+class OpponentModel:
+    """Support, belief and expected surpluses S_k for one player in one play."""
+
+    def __init__(self, obs):
+        env, role = obs.env, obs.role
+        self.env, self.role, self.opp = env, role, _other(role)
+        self.items = np.asarray(obs.open_items)
+        self.n = len(self.items)
+        self.own = np.asarray(obs.own_types)[self.items]
+        self.m_own, self.m_opp = len(env.types(role)), len(env.types(self.opp))
+        # M[t_own, t_opp]: per-item surplus with own type t_own against opponent type t_opp.
+        self.M = env.item_surplus if role == "a" else env.item_surplus.T
+        self.own_counts = counts_of(self.own, self.m_own)
+        prior = env.prior
+        if not env.is_additive:
+            raise ParameterError("environment", "the bayesian strategy needs additively separable utilities")
+        if isinstance(prior, IIDPrior):
+            j = prior.joint
+            pa, pb = j.sum(axis=1), j.sum(axis=0)
+            if not np.allclose(j, np.outer(pa, pb), atol=1e-12):
+                raise ParameterError("prior", "the bayesian strategy needs types independent across the parties "
+                                              "(JSX §5.3.2) for an i.i.d. prior")
+            self.kind = "freq"
+            self.belief = iid_frequency_prior(self.n, pb if role == "a" else pa)
+            self.counts = np.asarray(self.belief.support)
+            self.S = self.own_counts @ self.M @ self.counts.T / self.n
+        elif isinstance(prior, ExchangeablePrior):
+            col = 1 if role == "a" else 0
+            self.kind = "freq"
+            self.counts = counts_of(prior.matchups[:, col], self.m_opp)[None, :]
+            self.belief = Belief(self.counts, [1.0])
+            self.S = np.array([float(env.item_surplus_given(role, obs.own_types)[self.items].sum())])
+        elif isinstance(prior, JointPMF):
+            mine, theirs = (prior.a, prior.b) if role == "a" else (prior.b, prior.a)
+            keep = np.all(mine == np.asarray(obs.own_types)[None, :], axis=1) & (prior.probs > 0)
+            if not keep.any():
+                raise ParameterError("types", "own types have prior probability 0")
+            self.kind = "types"
+            labels = theirs[keep][:, self.items]
+            self.belief = Belief(labels, prior.probs[keep] / prior.probs[keep].sum())
+            self.counts = np.array([counts_of(r, self.m_opp) for r in labels])
+            self.S = self.M[self.own[None, :], labels].sum(axis=1).astype(float)
+        else:
+            raise ParameterError("prior", f"the bayesian strategy cannot form beliefs under {type(prior).__name__}")
+        self.S = np.asarray(self.S, dtype=float)
+
+    # --------------------------------------------------------------- surplus
+    def surplus_against(self, announced_counts=None, announced_types=None) -> np.ndarray:
+        """Per support point: the surplus with our announced types (what a responder of type k sees)."""
+        if self.kind == "types" and announced_types is not None:
+            return self.M[np.asarray(announced_types)[None, :], self.belief.support].sum(axis=1).astype(float)
+        a = self.own_counts if announced_counts is None else np.asarray(announced_counts)
+        return a @ self.M @ self.counts.T / self.n
+
+    def opponent_type_index(self) -> np.ndarray:
+        """Single item: the opponent's type index per support point."""
+        return self.counts.argmax(axis=1)
+
+
+class _RoleState:
+    def __init__(self, model):
+        self.model = model
+        self.seen = 0
+
+
+@register_strategy
+class Bayesian(Strategy):
+    name = "bayesian"
+    section = "JSX §5.3, Theorem 3 (trembling Bayesian)"
+    protocols = ("share-demanding", "frequency", "item-by-item")
+
+    def __init__(self, gamma: float = 0.01, beta=None):
+        self.gamma = check_gamma(gamma)
+        self.beta = None if beta is None else check_beta(beta)
+        self._state: dict = {}
+
+    def reset(self, role, rng):
+        self._state[role] = None
+
+    # ---------------------------------------------------------- beliefs
+    def model(self, obs) -> OpponentModel:
+        st = self._state.get(obs.role)
+        if st is None:
+            if obs.protocol.name == "item-by-item" and obs.env.n_items != 1:
+                raise ParameterError("protocol", "the bayesian strategy plays item-by-item only with n_items = 1")
+            st = self._state[obs.role] = _RoleState(OpponentModel(obs))
+        hist = obs.history
+        for i in range(st.seen, len(hist)):
+            _, who, action = hist[i]
+            if who == obs.role:
+                continue
+            prev = hist[i - 1][2] if i > 0 and hist[i - 1][1] == obs.role else None
+            self._observe(st.model, action, prev, obs)
+        st.seen = len(hist)
+        return st.model
+
+    def _update(self, m: OpponentModel, loglik: np.ndarray) -> None:
+        if np.all(loglik == loglik[0]):
+            return
+        try:
+            if self.beta is None:
+                m.belief = m.belief.update_log(loglik)
+            else:
+                top = np.max(loglik)
+                if not np.isfinite(top):
+                    return
+                m.belief = m.belief.bounded_update(np.exp(loglik - top), self.beta)
+        except ZeroProbabilityEvidence:
+            pass   # off the modelled path (no trembles in the model): keep the belief
+
+    def _observe(self, m: OpponentModel, action, my_offer, obs) -> None:
+        g = self.gamma
+        with np.errstate(divide="ignore"):
+            log_g, log_1g = np.log(g), np.log1p(-g)
+        if isinstance(action, FrequencyOffer):
+            match = np.all(m.counts == np.asarray(action.counts)[None, :], axis=1)
+            n_freq = comb(m.n + m.m_opp - 1, m.m_opp - 1)
+            lik = (1 - g) * match + g / n_freq
+            with np.errstate(divide="ignore"):
+                self._update(m, np.log(lik))
+        elif isinstance(action, ShareDemand) and len(action.announced) == m.n:
+            ann = np.asarray(action.announced)
+            tremble = log_g - m.n * np.log(m.m_opp)
+            if m.kind == "types":
+                match = np.all(m.belief.support == ann[None, :], axis=1)
+                intended = np.where(match, log_1g, -np.inf)
+            else:
+                match = np.all(m.counts == counts_of(ann, m.m_opp)[None, :], axis=1)
+                log_arr = gammaln(m.n + 1) - gammaln(m.counts + 1).sum(axis=1)
+                intended = np.where(match, log_1g - log_arr, -np.inf)
+                # Within the announced frequency, the announcement is the type vector with probability w.
+                k = np.flatnonzero(match)
+                if k.size:
+                    # P(announcement = types | frequency c*, offer) = ((1−γ) + γ m^−n) / ((1−γ) + #arr·γ m^−n)
+                    log_mn = -m.n * np.log(m.m_opp)
+                    w = ((1 - g) + g * np.exp(log_mn)) / ((1 - g) + g * np.exp(log_arr[k[0]] + log_mn))
+                    exact = float(m.M[m.own, ann].sum())
+                    m.S = m.S.copy()
+                    m.S[k[0]] = w * exact + (1 - w) * m.S[k[0]]
+            self._update(m, np.logaddexp(intended, tremble))
+        elif isinstance(action, (Reject, AcceptItems)) and my_offer is not None:
+            if isinstance(action, AcceptItems) and action.items:
+                return
+            t, v = self._thresholds_for(m, my_offer, obs)
+            if t is None:
+                return
+            lik = (1 - g) * (t < v - TOLERANCE * max(1.0, abs(v))) + g / 2
+            with np.errstate(divide="ignore"):
+                self._update(m, np.log(lik))
+
+    # ---------------------------------------------------- the opponent model
+    def _cont(self, obs, role, surplus):
+        p = obs.protocol
+        return continuation_value(role, surplus, obs.env.discount_a, obs.env.discount_b, p.recognition, p.p_alice)
+
+    def _thresholds_for(self, m: OpponentModel, offer, obs):
+        """(t_k, v): the highest demand each opponent type accepts for this offer's form, and its demand v."""
+        opp = m.opp
+        if isinstance(offer, FrequencyOffer):
+            s = m.surplus_against(announced_counts=offer.counts)
+            return s - self._cont(obs, opp, s), float(offer.demand)
+        if isinstance(offer, ShareDemand):
+            ann = np.asarray(offer.announced)
+            s = m.surplus_against(announced_counts=counts_of(ann, m.m_own), announced_types=ann)
+            return s - self._cont(obs, opp, s), float(offer.demand)
+        if isinstance(offer, ItemOffers) and len(offer.items) == 1:
+            x, p = int(np.asarray(offer.choices)[0]), float(np.asarray(offer.prices)[0])
+            u_me = float(m.env.table(m.role)[x, m.own[0]])
+            v = u_me + p if m.role == "a" else u_me - p
+            return self._item_thresholds(m, obs, x), v
+        return None, None
+
+    def _item_thresholds(self, m: OpponentModel, obs, x: int) -> np.ndarray:
+        k = m.opponent_type_index()
+        w = float(m.env.table(m.role)[x, m.own[0]]) + m.env.table(m.opp)[x, k]
+        s_resp = m.env.item_surplus_given(m.opp, k)      # what a responder of type k expects (prior)
+        return w - self._cont(obs, m.opp, s_resp)
+
+    # ----------------------------------------------------------- decisions
+    def best_demand(self, obs, m: OpponentModel, t: np.ndarray, candidates: np.ndarray) -> float:
+        """argmax over candidates of P(accept | v)·v + (1 − P(accept | v))·C(v)."""
+        g, p, S = self.gamma, m.belief.probs, m.S
+        order = np.argsort(t, kind="stable")
+        ts, ps, pS = t[order], p[order], (p * S)[order]
+        cum_p = np.concatenate(([0.0], np.cumsum(ps)))
+        cum_pS = np.concatenate(([0.0], np.cumsum(pS)))
+        tol = TOLERANCE * np.maximum(1.0, np.abs(candidates))
+        idx = np.searchsorted(ts, candidates - tol, side="left")     # types k < idx reject
+        p_rej_types = cum_p[idx]
+        p_acc = (1 - g) * (1.0 - p_rej_types) + g / 2
+        w_rej = (1 - g) * p_rej_types + g / 2
+        s_rej = ((1 - g) * cum_pS[idx] + g / 2 * cum_pS[-1]) / np.maximum(w_rej, 1e-300)
+        c = self._cont(obs, m.role, s_rej)
+        if obs.protocol.recognition == "alternating":
+            c = obs.discount * c
+        value = p_acc * candidates + (1 - p_acc) * c
+        return float(candidates[int(np.argmax(value))])
+
+    def act(self, obs, space, rng):
+        if obs.phase == "announce":
+            return Announce(nearest_announcement(obs.own_types, obs.offer.counts))
+        if obs.phase == "settle":
+            return settle_efficiently(obs)
+        m = self.model(obs)
+        if obs.phase == "offer":
+            return self.offer(obs, space, m)
+        return self.respond(obs, space, m)
+
+    def offer(self, obs, space, m: OpponentModel):
+        if isinstance(space, FrequencyOfferSpace):
+            t = m.surplus_against()
+            t = t - self._cont(obs, m.opp, t)
+            v = self.best_demand(obs, m, t, _candidates(space.demands, t))
+            return FrequencyOffer(m.own_counts.copy(), v)
+        if isinstance(space, ShareDemandSpace):
+            s = m.S
+            t = s - self._cont(obs, m.opp, s)
+            v = self.best_demand(obs, m, t, _candidates(space.demands, t))
+            return ShareDemand(m.own.copy(), space.demands.floor(v))
+        if isinstance(space, ItemOfferSpace) and len(space.items) == 1:
+            x = int(plausible_choices(obs)[0])
+            u_me = float(m.env.table(m.role)[x, m.own[0]])
+            t = self._item_thresholds(m, obs, x)
+            prices = space.prices
+            if prices.grid is not None:
+                cand = u_me + np.asarray(prices.grid) if m.role == "a" else u_me - np.asarray(prices.grid)
+            else:
+                lo, hi = (u_me + prices.low, u_me + prices.high) if m.role == "a" else (u_me - prices.high,
+                                                                                        u_me - prices.low)
+                cand = np.concatenate((np.clip(t, lo, hi), [hi]))
+            v = self.best_demand(obs, m, t, np.unique(cand))
+            price = v - u_me if m.role == "a" else u_me - v
+            price = min(max(price, prices.low), prices.high)
+            if prices.grid is not None:
+                price = prices.floor(price) if m.role == "a" else prices.ceil(price)
+            return ItemOffers(np.asarray(space.items).copy(), np.array([x], dtype=np.intp), np.array([price]))
+        return offer_demanding(obs, space, float(m.belief.expect(m.S)))
+
+    def respond(self, obs, space, m: OpponentModel):
+        need = self._cont(obs, obs.role, float(m.belief.expect(m.S)))
+        offer = obs.offer
+        if isinstance(offer, FrequencyOffer):
+            value = float(m.own_counts @ m.M @ np.asarray(offer.counts)) / m.n - offer.demand
+            return ACCEPT_TERMS if accepts(value, need) else REJECT
+        if isinstance(offer, ShareDemand):
+            return respond_requiring(obs, space, 0.0, required_total=need)
+        e = np.full(len(obs.open_items), float(m.belief.expect(m.S)) / max(len(obs.open_items), 1))
+        per_unit = self._cont(obs, obs.role, 1.0)
+        return respond_requiring(obs, space, per_unit, item_surplus=e)
+
+
+def _candidates(demands, t: np.ndarray) -> np.ndarray:
+    """Demands to compare: the grid V^{n,Δ}, or each type's threshold and the top of the interval."""
+    if demands.grid is not None:
+        return np.asarray(demands.grid, dtype=float)
+    return np.unique(np.concatenate((np.clip(t, demands.low, demands.high), [demands.high])))
+
+
+def nearest_announcement(own: np.ndarray, counts) -> np.ndarray:
+    """θ̂ with the given counts, equal to the true types on as many items as possible (truthful when possible)."""
+    own = np.asarray(own, dtype=np.intp)
+    counts = np.asarray(counts, dtype=np.int64)
+    ann = own.copy()
+    excess = counts_of(own, len(counts)) - counts
+    if not excess.any():
+        return ann
+    change = np.concatenate([np.flatnonzero(own == t)[:e] for t, e in enumerate(excess) if e > 0])
+    fill = np.repeat(np.arange(len(counts)), np.maximum(-excess, 0))
+    ann[change] = fill
+    return ann
+
+
+def settle_efficiently(obs):
+    """Phase 2 responder (JSX footnote 16): the efficient x for announced and own types, if it covers v."""
+    env, role = obs.env, obs.role
+    terms = obs.offer
+    offerer = _other(role)
+    own = np.asarray(obs.own_types)
+    x = env.best_choices(offerer, terms.announced, own)
+    items = np.arange(env.n_items)
+    value = env.utility(role, x, own, items) + env.utility(offerer, x, terms.announced, items) - terms.demand
+    return Settle(x) if accepts(value, 0.0) else SAY_NO

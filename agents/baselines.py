@@ -32,9 +32,10 @@ class Greedy(Strategy):
     protocols = JSX_PROTOCOLS
 
     def act(self, obs, space, rng):
+        e = expected_item_surplus(obs)
         if obs.phase == "offer":
-            return offer_demanding(obs, space, float(expected_item_surplus(obs).sum()))
-        return respond_requiring(obs, space, obs.discount)
+            return offer_demanding(obs, space, float(e.sum()), item_surplus=e)
+        return respond_requiring(obs, space, obs.discount, item_surplus=e)
 
 
 @register_strategy
@@ -44,9 +45,10 @@ class Myopic(Strategy):
     protocols = JSX_PROTOCOLS
 
     def act(self, obs, space, rng):
+        e = expected_item_surplus(obs)
         if obs.phase == "offer":
-            return offer_demanding(obs, space, 0.5 * float(expected_item_surplus(obs).sum()))
-        return respond_requiring(obs, space, 0.0)
+            return offer_demanding(obs, space, 0.5 * float(e.sum()), item_surplus=e)
+        return respond_requiring(obs, space, 0.0, item_surplus=e)
 
 
 @register_strategy
@@ -68,9 +70,10 @@ class Conceder(Strategy):
 
     def act(self, obs, space, rng):
         a = self.aspiration(obs.period)
+        e = expected_item_surplus(obs)
         if obs.phase == "offer":
-            return offer_demanding(obs, space, a * float(expected_item_surplus(obs).sum()))
-        return respond_requiring(obs, space, a)
+            return offer_demanding(obs, space, a * float(e.sum()), item_surplus=e)
+        return respond_requiring(obs, space, a, item_surplus=e)
 
 
 @register_strategy

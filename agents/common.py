@@ -109,25 +109,25 @@ def plausible_choices(obs: Observation) -> np.ndarray:
 
 
 # ------------------------------------------------------------- responses
-def respond_requiring(obs: Observation, space, required_per_unit: float, required_total: float | None = None,
-                      item_surplus: np.ndarray | None = None):
-    """Accept when the offer is worth at least the requirement.
+def respond_requiring(obs: Observation, space, required_per_unit: float, item_surplus: np.ndarray | None = None,
+                      required_total: float | None = None):
+    """Accept when the offer is worth at least ``required_per_unit`` × the surplus at stake.
 
-    ``required_per_unit`` × E[S_k] is the requirement per item in the
-    item-by-item protocol; elsewhere the requirement is ``required_total`` (or
-    ``required_per_unit`` × E[S of the open items]). E[S_k] is the prior's
-    E[S_k | own types] unless the strategy passes its own ``item_surplus``.
+    The surplus at stake is E[S_k] per item in the item-by-item protocol and
+    E[S of the open items] elsewhere; E[S_k] is the prior's E[S_k | own types]
+    unless the strategy passes its own ``item_surplus``. Outside item-by-item a
+    strategy may give the whole requirement as ``required_total`` instead.
     """
-    offer = obs.offer
     e = expected_item_surplus(obs) if item_surplus is None else item_surplus
-    need = required_per_unit * float(e.sum()) if required_total is None else required_total
     if isinstance(space, SubsetSpace):
+        offer = obs.offer
         gains = item_gains(obs)
         e_offered = e[np.searchsorted(obs.open_items, offer.items)]
         ok = [int(k) for k, g, ek in zip(offer.items, gains, e_offered) if accepts(g, required_per_unit * ek)]
         return AcceptItems(frozenset(ok))
     if isinstance(space, AcceptChoiceSpace):
         x, value = best_reply(obs)
+        need = required_per_unit * float(e.sum()) if required_total is None else required_total
         return Accept(x) if accepts(value, need) else REJECT
     raise ParameterError("action_space", f"this strategy cannot respond in {type(space).__name__}")
 

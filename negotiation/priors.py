@@ -37,7 +37,7 @@ class IIDPrior:
             pa = check_probability_vector("p_a", p_a)
             pb = check_probability_vector("p_b", p_b)
             self.joint = np.outer(pa, pb)
-        self._flat = self.joint.ravel()
+        self._cdf = np.cumsum(self.joint.ravel())
 
     @classmethod
     def uniform(cls, n_a: int, n_b: int) -> "IIDPrior":
@@ -49,7 +49,8 @@ class IIDPrior:
                                           f"(|Θ_a|, |Θ_b|) = {(len(env.types_a), len(env.types_b))}")
 
     def sample(self, rng: np.random.Generator, n: int):
-        k = rng.choice(self._flat.size, size=n, p=self._flat)
+        # Inverse-CDF draws: the same law as rng.choice(p=...) without its per-call checks.
+        k = np.minimum(np.searchsorted(self._cdf, rng.random(n), side="right"), self._cdf.size - 1)
         return np.divmod(k, self.joint.shape[1])
 
     def expected_surplus(self, env) -> float:
@@ -116,6 +117,7 @@ class JointPMF:
 
     def __init__(self, profiles, probs):
         self.probs = check_probability_vector("probs", probs)
+        self._cdf = np.cumsum(self.probs)
         self.a = np.asarray([p[0] for p in profiles], dtype=np.intp)
         self.b = np.asarray([p[1] for p in profiles], dtype=np.intp)
         if len(self.a) != len(self.probs):
@@ -130,7 +132,7 @@ class JointPMF:
             raise ParameterError("profiles", "type indices must index Θ_a and Θ_b")
 
     def sample(self, rng: np.random.Generator, n: int):
-        k = rng.choice(len(self.probs), p=self.probs)
+        k = min(int(np.searchsorted(self._cdf, rng.random(), side="right")), len(self.probs) - 1)
         return self.a[k].copy(), self.b[k].copy()
 
     def expected_surplus(self, env) -> float:

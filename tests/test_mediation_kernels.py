@@ -124,9 +124,19 @@ def test_discrete_shuttle_loss_matches_interval_formula():
     # K equal rounds: two parties discovering the same interval tie and a coin decides; for
     # symmetric priors the expected loss is Σ_k E[(v_B − v_S)^+; both in the k-th interval],
     # the same sum as back-and-forth: 1/(24K²) for uniform values at p = 1/2
-    r = shuttle(rng(3), N, 0.5, schedule=Schedule.linear(0.5, rounds=4), discrete=True)
+    r = shuttle(rng(3), N, 0.5, rounds=4, discrete=True)
     assert summarize(r).loss.within(1 / (24 * 16))
     assert set(np.unique(r.time)) <= {1.0, 2.0, 3.0, 4.0}
+    # same draws with an explicit schedule: identical play
+    r2 = shuttle(rng(3), N, 0.5, schedule=Schedule.linear(0.5, rounds=4), discrete=True)
+    assert np.array_equal(r.traded, r2.traded)
+
+
+def test_callable_schedule_matches_default_linear():
+    r = shuttle(rng(17), 10_000, 0.4)
+    c = shuttle(rng(17), 10_000, 0.4, schedule=(lambda t: 0.4 * t, lambda t: 1 - 0.6 * t))
+    assert np.array_equal(r.traded, c.traded) and np.array_equal(r.stopper, c.stopper)
+    np.testing.assert_allclose(r.time, c.time, atol=1e-12)
 
 
 # ------------------------------------------------------------------ REFERENCE row 14: App. B
@@ -234,7 +244,7 @@ def test_partnership_general_prior_bids():
     d = beta(2, 2)
     r = partnership(rng(14), 20_000, p=0.0, values=(d, d))
     # β(v) = ∫_0^v u·6u(1 − u) du = 2v³ − 1.5v⁴; price = β(v_B) − β(v_S) when p = 0
-    bid = lambda v: 2 * v**3 - 1.5 * v**4  # noqa: E731
+    bid = lambda v: 2 * v**3 - 1.5 * v**4
     np.testing.assert_allclose(r.price, bid(r.v_buyer) - bid(r.v_seller), atol=1e-7)
 
 
@@ -251,7 +261,7 @@ def test_shuttle_with_correlated_values_is_efficient():
 
 def test_private_signal_model_sampling():
     lam = 0.3
-    vb, vs, tb, ts = PrivateSignalModel(lam).sample(rng(16), N)
+    vb, _, tb, _ = PrivateSignalModel(lam).sample(rng(16), N)
     assert abs(vb.mean() - 0.5) < 4 * np.sqrt(((1 - lam) ** 2 + lam**2) / 12 / N)
     var = ((1 - lam) ** 2 + lam**2) / 12  # Var of (1 − λ)ω + λθ
     assert abs(vb.var() - var) < 4 * np.sqrt(2 / N) * var + 1e-4
@@ -279,6 +289,7 @@ def test_same_seed_same_history():
     (lambda: shuttle(rng(), p=0.5, v_buyer=[0.1, 0.2], v_seller=[0.3]), "v_seller"),
     (lambda: shuttle(rng(), p=0.5, v_buyer=[1.5], v_seller=[0.3]), "v_buyer"),
     (lambda: back_and_forth(rng(), 10, 0.5, rounds=0), "rounds"),
+    (lambda: shuttle(rng(), 10, 0.5, discrete=True), "rounds"),
     (lambda: single_round(rng(), 10, first="mediator"), "first"),
     (lambda: static_mediation(rng(), 10, x=1.5, y=0.5), "x"),
 ])

@@ -18,6 +18,7 @@ from negotiation.mediation import (
     Schedule,
     admissible_prices,
     as_schedule,
+    back_and_forth_loss,
     beta,
     build_schedule,
     check_schedule,
@@ -42,7 +43,6 @@ from negotiation.mediation import (
     triangular,
     truncated_normal,
     uniform,
-    back_and_forth_loss,
 )
 
 ASYMMETRIC_PAIRS = [

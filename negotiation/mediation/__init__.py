@@ -15,11 +15,11 @@ Three modules, one job each:
 Everything public is re-exported here.
 """
 
-from negotiation.mediation.distributions import *  # noqa: F401,F403
+from negotiation.mediation.distributions import *
 from negotiation.mediation.distributions import __all__ as _distributions_all
-from negotiation.mediation.kernels import *  # noqa: F401,F403
+from negotiation.mediation.kernels import *
 from negotiation.mediation.kernels import __all__ as _kernels_all
-from negotiation.mediation.toolkit import *  # noqa: F401,F403
+from negotiation.mediation.toolkit import *
 from negotiation.mediation.toolkit import __all__ as _toolkit_all
 
-__all__ = [*_distributions_all, *_toolkit_all, *_kernels_all]
+__all__ = list(_distributions_all) + list(_toolkit_all) + list(_kernels_all)

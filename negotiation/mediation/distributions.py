@@ -47,21 +47,21 @@ from scipy.stats._distn_infrastructure import rv_continuous_frozen
 from negotiation.errors import ParameterError
 
 __all__ = [
-    "uniform",
-    "beta",
-    "triangular",
-    "truncated_normal",
-    "piecewise_linear",
-    "as_distribution",
-    "IndependentValues",
     "CorrelatedValues",
-    "as_values",
+    "IndependentValues",
     "IntervalMoments",
+    "PrivateSignalModel",
+    "as_distribution",
+    "as_values",
+    "beta",
+    "conditional_mean",
     "interval_moments",
     "measure_rule",
     "partial_moment",
-    "conditional_mean",
-    "PrivateSignalModel",
+    "piecewise_linear",
+    "triangular",
+    "truncated_normal",
+    "uniform",
 ]
 
 #: slack allowed when checking that a support lies inside [0, 1] and that CDFs start at 0 / end at 1
@@ -510,7 +510,7 @@ class CorrelatedValues:
 
 
 @lru_cache(maxsize=1)
-def _uniform_pair() -> "IndependentValues":
+def _uniform_pair() -> IndependentValues:
     # building and validating two scipy frozen objects costs ~1 ms: too much per kernel call
     return IndependentValues(uniform(), uniform())
 

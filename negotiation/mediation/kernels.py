@@ -51,20 +51,20 @@ from negotiation.mediation.toolkit import (
 )
 
 __all__ = [
-    "NOBODY",
-    "BUYER",
-    "SELLER",
     "BOTH",
-    "KernelResult",
+    "BUYER",
+    "NOBODY",
+    "SELLER",
     "Estimate",
+    "KernelResult",
     "Summary",
-    "summarize",
-    "shuttle",
     "back_and_forth",
+    "partnership",
+    "posted_price",
+    "shuttle",
     "single_round",
     "static_mediation",
-    "posted_price",
-    "partnership",
+    "summarize",
 ]
 
 NOBODY, BUYER, SELLER, BOTH = 0, 1, 2, 3
@@ -305,7 +305,8 @@ def _discovery_rounds(v, lower, upper, p):
 
 
 def shuttle(rng: np.random.Generator, n: int | None = None, p: float = 0.5, *, values=None, schedule=None,
-            T: float = 1.0, discrete: bool = False, v_buyer=None, v_seller=None) -> KernelResult:
+            T: float = 1.0, discrete: bool = False, rounds: int | None = None, v_buyer=None,
+            v_seller=None) -> KernelResult:
     """Shuttle diplomacy (GM §3) with both parties playing stop-at-value.
 
     Default schedule: α_t = (t/T)p, β_t = 1 − (t/T)(1 − p) (Prop. 1); or any schedule
@@ -323,7 +324,8 @@ def shuttle(rng: np.random.Generator, n: int | None = None, p: float = 0.5, *, v
 
     Discrete rounds (``discrete=True``).  The schedule's grid points are rounds k = 0..K; in round
     k ≥ 1 a party learns whether v ∈ [α_{k−1}, α_k) (a "low" discovery) or v ∈ (β_k, β_{k−1}]
-    ("high"), the intervals of GM Appendix B, and stops on a discovery.  Both may stop in the same
+    ("high"), the intervals of GM Appendix B, and stops on a discovery (without a schedule,
+    ``rounds`` equal steps of the linear schedule).  Both may stop in the same
     round: then the coin decides.  The decider acts on her discovery (buyer: high → provide,
     low → not; seller: low → provide, high → not); a value exactly p is never discovered
     and leads to "no service" at the terminal round.  ``time`` is the round.  Efficiency is then
@@ -345,6 +347,10 @@ def shuttle(rng: np.random.Generator, n: int | None = None, p: float = 0.5, *, v
             np.minimum(tau, tmp, out=tau)
             return tau
     elif discrete:
+        if schedule is None:
+            if rounds is None:
+                raise ParameterError("rounds", "discrete shuttle diplomacy needs a schedule or a number of rounds")
+            schedule = Schedule.linear(p, T, rounds=_check_rounds(rounds))
         sched = as_schedule(schedule, p, T)
 
         def discover(v):

@@ -23,8 +23,8 @@ realized surplus (v_B − v_S)·1{trade}.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 from scipy import optimize
@@ -33,8 +33,8 @@ from negotiation.errors import ParameterError
 from negotiation.mediation.distributions import (
     IndependentValues,
     PrivateSignalModel,
-    as_distribution,
     _smoothness,
+    as_distribution,
     as_values,
     conditional_mean,
     interval_moments,
@@ -44,29 +44,29 @@ from negotiation.mediation.distributions import (
 
 __all__ = [
     "Schedule",
-    "as_schedule",
-    "check_price",
     "ScheduleCheck",
-    "check_schedule",
+    "SecondBest",
+    "StaticMediation",
     "admissible_prices",
+    "as_schedule",
+    "back_and_forth_loss",
     "build_schedule",
+    "check_price",
+    "check_schedule",
+    "efficient_payoffs",
     "fair_price",
     "fair_schedule",
-    "private_information_slack",
+    "first_best_surplus",
     "max_private_information",
-    "StaticMediation",
-    "static_surplus",
-    "optimal_static_mediation",
-    "posted_price_surplus",
     "optimal_posted_price",
-    "single_round_price",
+    "optimal_static_mediation",
     "partnership_bid",
     "partnership_price_range",
-    "SecondBest",
+    "posted_price_surplus",
+    "private_information_slack",
     "second_best",
-    "first_best_surplus",
-    "efficient_payoffs",
-    "back_and_forth_loss",
+    "single_round_price",
+    "static_surplus",
 ]
 
 _EPS = 1e-12  # tolerance on the schedule's end points, and the width below which an interval is a point
@@ -154,7 +154,7 @@ class Schedule:
         return np.interp(t, self.times, self.upper)
 
     @classmethod
-    def linear(cls, p: float, T: float = 1.0, rounds: int = 1) -> "Schedule":
+    def linear(cls, p: float, T: float = 1.0, rounds: int = 1) -> Schedule:
         """GM Prop. 1: α_t = (t/T)p, β_t = 1 − (t/T)(1 − p), on ``rounds`` equal steps.
 
         The schedule is linear in t, so ``rounds = 1`` already describes it exactly in continuous
@@ -167,7 +167,7 @@ class Schedule:
         return cls(frac * T, frac * p, 1.0 - frac * (1.0 - p))
 
     @classmethod
-    def from_callables(cls, lower: Callable, upper: Callable, T: float = 1.0, grid: int = 4097) -> "Schedule":
+    def from_callables(cls, lower: Callable, upper: Callable, T: float = 1.0, grid: int = 4097) -> Schedule:
         """Tabulate α_t = lower(t), β_t = upper(t) on ``grid`` equally spaced times in [0, T].
 
         Between the tabulated times the schedule is then treated as linear: exact for piecewise
@@ -297,7 +297,7 @@ def check_schedule(p, schedule=None, values=None, *, grid: int = 1001, tol: floa
         alpha=float(alpha[j]),
         beta=float(beta[j]),
         min_relative_slack=float(np.min(relative)),
-        times_checked=int(len(t)),
+        times_checked=len(t),
     )
 
 
@@ -351,6 +351,7 @@ def build_schedule(p, values=None, *, rounds: int = 200, T: float = 1.0, lower=N
     lo0, hi0 = admissible_prices(values)
     if not lo0 - 1e-12 <= p <= hi0 + 1e-12:
         raise ParameterError("p", f"must satisfy eq. (7), i.e. lie in [{lo0:.6g}, {hi0:.6g}], got {p}")
+    # Claim 3 gives lo0 < hi0; the guard only protects the division from a degenerate rounding case
     lam = 0.5 if hi0 <= lo0 else float(np.clip((hi0 - p) / (hi0 - lo0), 0.0, 1.0))
     if lower is None:
         alpha = p * np.arange(rounds + 1) / rounds
@@ -559,7 +560,7 @@ def optimal_static_mediation(values=None, *, grid: int = 401) -> StaticMediation
     if not roots:  # cannot happen for atomless priors (fn. 17); keep the error explicit
         raise ParameterError("values", "no solution of eq. (12) found")
     cands = []
-    for x in sorted(set(float(r) for r in roots)):
+    for x in sorted({float(r) for r in roots}):
         y = float(y_of(x))
         cands.append((float(static_surplus(x, y, values)), x, y))
     surplus, x, y = max(cands)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from negotiation.errors import ParameterError
 from negotiation.mediation.engine import MediationProtocol
 from negotiation.mediation.toolkit import Schedule, as_schedule, check_price
 from negotiation.registry import register_protocol
@@ -80,9 +81,10 @@ class BackAndForth(MediationProtocol):
 
     def __init__(self, p: float = 0.5, rounds: int = 10, schedule=None, values=None):
         self.p = check_price(p)
+        if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or rounds < 1:
+            raise ParameterError("rounds", f"must be an integer >= 1, got {rounds!r}")
         if schedule is None:
-            sched = Schedule.linear(self.p, float(rounds) if isinstance(rounds, (int, np.integer)) else 1.0,
-                                    rounds)
+            sched = Schedule.linear(self.p, float(rounds), int(rounds))
         else:
             sched = as_schedule(schedule, self.p, float(rounds))
         self.lower, self.upper = np.asarray(sched.lower), np.asarray(sched.upper)

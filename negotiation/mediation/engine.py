@@ -233,12 +233,21 @@ class MediationModel(mesa.Model):
             if not isinstance(s, MediationStrategy):
                 raise ParameterError("strategy", f"{s!r} is not a mediation strategy")
             s.check_protocol(protocol.name)
-        self.protocol, self.tree, self.values = protocol, tree, as_values(values)
+        if values is None:        # the procedure's design prior, when it has one
+            values = getattr(protocol, "values", None)
+        self.protocol, self.tree = protocol, tree
+        self.values, uniform_pair = _values(values)
         if (v_buyer is None) != (v_seller is None):
             raise ParameterError("v_buyer", "give both v_buyer and v_seller, or neither")
         if v_buyer is None:
-            b, s = self.values.sample(self.rng, 1)
-            v_buyer, v_seller = float(b[0]), float(s[0])
+            # one uniform for the buyer, then one for the seller, by inverse CDF: the order of
+            # IndependentValues.sample (uniform values are the uniforms themselves)
+            if uniform_pair:
+                u = self.rng.random(2)
+                v_buyer, v_seller = float(u[0]), float(u[1])
+            else:
+                b, s = self.values.sample(self.rng, 1)
+                v_buyer, v_seller = float(b[0]), float(s[0])
         for name, v in (("v_buyer", v_buyer), ("v_seller", v_seller)):
             if not (isinstance(v, (int, float, np.floating)) and 0.0 <= float(v) <= 1.0):
                 raise ParameterError(name, f"must be a value in [0, 1], got {v!r}")
@@ -324,6 +333,24 @@ class MediationModel(mesa.Model):
             if self.outcome is None:
                 raise RuntimeError(f"{self.protocol.name}: the procedure ended without an outcome")
         return self.outcome
+
+
+_VALUES_CACHE: dict = {}
+
+
+def _values(values):
+    """as_values, memoized for None and for objects already seen: (pair, both standard uniform?)."""
+    key = id(values)
+    hit = _VALUES_CACHE.get(key)
+    if hit is not None and hit[0] is values:
+        return hit[1], hit[2]
+    pair = as_values(values)
+    uniform = (type(pair).__name__ == "IndependentValues"
+               and all(getattr(getattr(d, "dist", None), "name", "") == "uniform" and tuple(d.support()) == (0.0, 1.0)
+                       for d in (pair.buyer, pair.seller)))
+    if len(_VALUES_CACHE) < 1000:
+        _VALUES_CACHE[key] = (values, pair, uniform)   # keeps ``values`` alive, so its id stays unique
+    return pair, uniform
 
 
 def _coarse(v: float, r: float) -> str:

@@ -84,6 +84,18 @@ class Scenario:
         """Claims of the paper checked against the simulation (scenario-specific)."""
         return []
 
+    def plot(self, result: dict, path) -> bool:
+        """Write this scenario's figure to ``path``; False when it has none.
+
+        The default is bars of simulated payoffs with theory's numbers beside them.
+        """
+        if not result["pairings"]:
+            return False
+        from negotiation.plots import plot_scenario
+
+        plot_scenario(result, path)
+        return True
+
     # ----------------------------------------------------------------- run
     def build_protocol(self, pairing: Pairing, params: dict):
         kw = {**self.protocol_params(params), **pairing.protocol_params}

@@ -102,11 +102,7 @@ class FrequencyState(AlternatingOffersState):
             if isinstance(action, Settle):
                 self.agreements.append(self.settlement(action))
             self.phase = "done"
-            everything = np.arange(self.env.n_items)
-            if hasattr(self, "close"):
-                self.close(everything)     # keeps the base class's index of open items in step
-            else:
-                self.open[everything] = False
+            self.close(np.arange(self.env.n_items))
 
     def settlement(self, action: Settle) -> Agreement:
         """The transfer netting the offerer v + extra on the announced types."""

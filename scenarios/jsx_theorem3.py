@@ -122,6 +122,10 @@ class Theorem3(Scenario):
     def pairings(self, params):
         return [self.pairing(params, n) for n in self.ns(params)]
 
+    def plot(self, result, path) -> bool:
+        plot_theorem3(result, path)
+        return True
+
     # ----------------------------------------------------------------- run
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None) -> dict:
         runs = self.default_runs if runs is None else int(runs)

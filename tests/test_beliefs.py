@@ -269,7 +269,7 @@ def test_trembles_imply_bounded_updating_at_rate_one_over_floor(case):
     b = Belief(np.arange(len(p)), p)
     beta = 1.0 / tremble_floor(gamma, n_actions)
     assert satisfies_bounded_updating(b, b.update(lik), beta)
-    assert b.bounded_update(lik, beta * (1 + 1e-12)).probs == pytest.approx(b.update(lik).probs, abs=1e-15)
+    assert b.bounded_update(lik, beta * (1 + 1e-12)).probs == pytest.approx(b.update(lik).probs, abs=1e-12)
 
 
 @given(prior_and_likelihood(zeros=False), st.floats(1.0, 20.0))
@@ -282,8 +282,9 @@ def test_water_filling_passes_agree_with_sorted_solution(pl, beta):
         return
     iterative = round_to_boundary(p, q, beta, max_passes=50)
     sorted_ = _water_fill_sorted(q, cap, q > cap)
-    assert iterative == pytest.approx(sorted_, abs=1e-12)
-    assert round_to_boundary(p, q, beta, max_passes=0) == pytest.approx(sorted_, abs=1e-12)
+    # two summation orders of the same water level: agreement up to rounding
+    assert iterative == pytest.approx(sorted_, abs=1e-9)
+    assert round_to_boundary(p, q, beta, max_passes=0) == pytest.approx(sorted_, abs=1e-9)
 
 
 @given(prior_and_likelihood())

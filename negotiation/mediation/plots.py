@@ -65,8 +65,8 @@ def plot_back_and_forth_loss(rounds, loss, se, theory, path, *, title: str = "")
     ok = loss > 0
     ax.errorbar(rounds[ok], loss[ok], yerr=np.minimum(2 * se[ok], 0.999 * loss[ok]), fmt="o", color="tab:blue",
                 capsize=3, label="agent-based simulation ± 2 s.e.")
-    ref = theory[0] * (rounds / rounds[0]) ** -1.0
-    ax.plot(rounds, ref, color="0.6", ls=":", label=r"slope $-1$")
+    ref = 2 * theory[0] * (rounds / rounds[0]) ** -2.0
+    ax.plot(rounds, ref, color="0.6", ls=":", label=r"slope $-2$ (loss $\propto 1/T^2$)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("number of rounds T")

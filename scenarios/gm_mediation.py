@@ -1,0 +1,513 @@
+"""Gottardi & Mezzetti (2024), "Shuttle diplomacy": REFERENCE rows 9–18 on the agent-based engine.
+
+Every scenario plays the procedures on :class:`negotiation.mediation.engine.MediationModel`
+(buyer, seller and mediator as Mesa agents; continuous-time discoveries on Mesa's DEVS
+simulator) and prints the simulated means (± standard errors) beside the closed forms of
+:mod:`negotiation.mediation.toolkit`.  JSON shape as :mod:`negotiation.scenario` (``pairings``
+with ``simulated``/``theory``, ``checks``); ``alice``/``bob`` hold the buyer's/seller's
+strategies.  Metrics: surplus, buyer_payoff, seller_payoff, loss (first best − surplus per
+play), trade_rate, and for paired deviation runs ``deviator_gain`` (the deviator's payoff
+minus what stop-at-value earns on the same draws).  ``--set figure=PATH.png`` writes the
+scenario's figure (:mod:`negotiation.mediation.plots`).
+
+* ``gm-shuttle`` (rows 9, 10): uniform values, linear schedule; p = ½ is efficient with 1/12
+  each; stop-at-value is an equilibrium iff 1/3 ≤ p ≤ 2/3, shown by a deviator that stops early
+  exactly where the checker says (3)/(5) fail.  A p outside (7) is allowed: the run says so.
+* ``gm-general-priors`` (rows 11, 12): asymmetric Beta priors, (7) and Prop. 2's schedule;
+  a symmetric prior with the fair price E_F[v] kept fair at every t (Prop. 3).
+* ``gm-private-information`` (row 13): v_i = (1 − λ)ω_i + λθ_i; an informed buyer (θ_B = 1)
+  deviates exactly when λ > λ*.
+* ``gm-back-and-forth`` (row 14): loss against T; exactly (p³ + (1 − p)³)/(6T²) for uniform.
+* ``gm-single-round`` (row 15): p(v̂) = (1 + v̂)/2, efficient, the informed-first party gets it all.
+* ``gm-partnership`` (row 16): efficient CGK dissolution with β(v) = ∫_0^v u dF(u).
+* ``gm-static`` (rows 17, 18): static thresholds 1/3, 2/3 (4/27), full-information posted price
+  (1/8), second best with fully informed traders (9/64), beside shuttle and the others.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from negotiation import registry
+from negotiation.errors import ParameterError
+from negotiation.mediation.distributions import IndependentValues, PrivateSignalModel, beta, interval_moments
+from negotiation.mediation.engine import simulate, summarize_outcomes
+from negotiation.mediation.toolkit import (Schedule, admissible_prices, back_and_forth_loss, build_schedule,
+                                           check_schedule, efficient_payoffs, fair_price, fair_schedule,
+                                           first_best_surplus, max_private_information, optimal_posted_price,
+                                           optimal_static_mediation, partnership_bid, posted_price_surplus,
+                                           second_best, static_surplus)
+from negotiation.registry import register_scenario
+from negotiation.runner import mean_se
+from negotiation.scenario import Scenario, within
+
+
+# ---------------------------------------------------------------------------- helpers
+class _GMScenario(Scenario):
+    """Parameters are exactly the defaults (plus ``figure``); run() is the scenario's own."""
+
+    defaults: dict = {}
+
+    def parameters(self, overrides=None):
+        params = {**self.defaults, "figure": ""}
+        for key, value in (overrides or {}).items():
+            if key not in params:
+                raise ParameterError(key, f"is not a parameter of scenario {self.name!r}; "
+                                          f"allowed: {', '.join(sorted(params))}")
+            params[key] = value
+        return params
+
+    def _runs(self, runs):
+        runs = self.default_runs if runs is None else int(runs)
+        if runs < 2:
+            raise ParameterError("runs", f"must be >= 2 to give standard errors, got {runs}")
+        return runs
+
+    def _result(self, params, runs, seed, theory, pairings, checks):
+        return {"scenario": self.name, "title": self.title, "reference_rows": list(self.rows),
+                "parameters": {k: v for k, v in params.items()}, "runs": runs, "seed": seed,
+                "theory": theory, "pairings": pairings, "checks": checks}
+
+
+def _strategy(name, **kw):
+    return registry.strategy(name, **kw)
+
+
+def _play(protocol, buyer, seller, runs, seed, values=None, keep=False, tree=None):
+    return simulate(registry.protocol(protocol["name"], **protocol.get("params", {})),
+                    _strategy(buyer), _strategy(seller), runs, seed=seed, values=values, keep=keep, tree=tree)
+
+
+def _pairing(label, protocol, buyer, seller, df, theory, extra=None):
+    sim = summarize_outcomes(df)
+    sim.pop("first_best")
+    if extra:
+        sim.update(extra)
+    return {"label": label, "protocol": protocol, "alice": buyer, "bob": seller, "buyer": buyer, "seller": seller,
+            "simulated": sim, "theory": {k: float(v) for k, v in theory.items()}}
+
+
+def _check(claim, passed, detail):
+    return {"claim": claim, "passed": bool(passed), "detail": detail}
+
+
+def _fmt(sim):
+    return f"{sim['mean']:.5f} ± {sim['se']:.5f}"
+
+
+def _deviation_theory(values, p, role, lower=0.0, upper=1.0):
+    """Gain of stopping at (α, β) over continuing under stop-at-value (eqs. (1)-(5)), ≥ 0 when it pays."""
+    m = interval_moments(values, lower, upper)
+    win = float(m.prob_buyer_higher)
+    if role == "buyer":
+        stop, cont = max(0.0, float(m.buyer_mean) - p), (float(m.buyer_if_higher) - p) * win
+    else:
+        stop, cont = max(0.0, p - float(m.seller_mean)), (p - float(m.seller_if_lower)) * win
+    return stop - cont
+
+
+def _paired_deviation(protocol, p, role, runs, seed, values=None):
+    """(deviator's run, per-draw gain over stop-at-value on the same draws)."""
+    sav = _play(protocol, "stop-at-value", "stop-at-value", runs, seed, values)
+    b, s = ("deviator", "stop-at-value") if role == "buyer" else ("stop-at-value", "deviator")
+    dev = _play(protocol, b, s, runs, seed, values)
+    gain = (dev[f"{role}_payoff"] - sav[f"{role}_payoff"]).to_numpy()
+    return dev, gain
+
+
+# ---------------------------------------------------------------------- rows 9 and 10
+@register_scenario
+class GMShuttle(_GMScenario):
+    name = "gm-shuttle"
+    title = "Shuttle diplomacy, uniform values: efficient at p = 1/2; an equilibrium iff 1/3 <= p <= 2/3"
+    section = "GM §3, Prop 1"
+    rows = (9, 10)
+    defaults = {"p": 0.5, "T": 1.0, "prices": [0.25, 0.32, 0.34, 0.5, 0.66, 0.68, 0.75]}
+    default_runs = 2000
+
+    def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
+        runs, params = self._runs(runs), self.parameters(overrides)
+        p, T = float(params["p"]), float(params["T"])
+        shuttle = {"name": "shuttle", "params": {"p": p, "T": T}}
+        df, outs = _play(shuttle, "stop-at-value", "stop-at-value", runs, [seed, 0], keep=True, tree=tree)
+        eb, es = efficient_payoffs(p)
+        chk = check_schedule(p, Schedule.linear(p, T))
+        pairings = [_pairing(f"shuttle, p = {p:g}: stop-at-value vs stop-at-value", "shuttle", "stop-at-value",
+                             "stop-at-value", df, {"surplus": 1 / 6, "buyer_payoff": eb, "seller_payoff": es,
+                                                   "loss": 0.0})]
+        sim = pairings[0]["simulated"]
+        checks = [
+            _check("row 9: stop-at-value is ex-post efficient (no loss in any play)", (df["loss"] == 0).all(),
+                   f"largest loss {df['loss'].max():.3g} over {runs} plays"),
+            _check("row 9: expected surplus 1/6", within(sim["surplus"], 1 / 6), f"{_fmt(sim['surplus'])} vs 1/6"),
+            _check(f"row 9: payoffs (E[v_B | v_B > v_S] − p)/2 = {eb:.4f} and (p − E[v_S | v_S < v_B])/2 = {es:.4f}"
+                   " (1/12 each at p = 1/2)",
+                   within(sim["buyer_payoff"], eb) and within(sim["seller_payoff"], es),
+                   f"buyer {_fmt(sim['buyer_payoff'])}, seller {_fmt(sim['seller_payoff'])}"),
+        ]
+        theory = {"first_best": 1 / 6, "admissible_prices_(7)": [1 / 3, 2 / 3],
+                  "stop_at_value_is_equilibrium": bool(chk.passes)}
+        if not chk.passes:
+            theory["warning"] = (f"p = {p:g} is outside (7) = [1/3, 2/3]: stop-at-value is NOT an equilibrium here "
+                                 f"(constraint {chk.constraint} fails by {chk.worst_violation:.4g})")
+        sweep_runs = max(2, runs // 4)
+        for i, q in enumerate(params["prices"]):
+            q = float(q)
+            passes = check_schedule(q).passes
+            ok_prop1 = passes == (1 / 3 <= q <= 2 / 3)
+            for j, role in enumerate(("buyer", "seller")):
+                dev, gain = _paired_deviation({"name": "shuttle", "params": {"p": q, "T": T}}, q, role, sweep_runs,
+                                              [seed, 1, i, j])
+                th = max(0.0, _deviation_theory(None, q, role))
+                early = ((dev["stopper"] == role) & (dev["ended_kind"] == "visit")).to_numpy()
+                g = mean_se(gain)
+                pairings.append(_pairing(f"shuttle, p = {q:g}: deviating {role} vs stop-at-value", "shuttle",
+                                         "deviator" if role == "buyer" else "stop-at-value",
+                                         "deviator" if role == "seller" else "stop-at-value", dev,
+                                         {"deviator_gain": th}, {"deviator_gain": g}))
+                if passes:
+                    ok = ok_prop1 and not early.any() and np.all(gain == 0.0)
+                    detail = f"checker passes; deviator never stopped early; gain {_fmt(g)} (theory 0)"
+                else:
+                    ok = ok_prop1 and early.all() and within(g, th) and th > 0
+                    detail = (f"checker fails; deviator stopped at t = 0 in {early.mean():.0%} of plays; gain "
+                              f"{_fmt(g)} vs theory {th:.5f}")
+                checks.append(_check(f"row 10: p = {q:g}, {role}: stop-at-value is an equilibrium iff 1/3 <= p <= 2/3"
+                                     " — the deviator gains exactly when the checker says (3)/(5) fail", ok, detail))
+        if params["figure"]:
+            from negotiation.mediation.plots import plot_uncertainty
+            plot_uncertainty(Schedule.linear(p, T), outs, params["figure"])
+        return self._result(params, runs, seed, theory, pairings, checks)
+
+
+# --------------------------------------------------------------------- rows 11 and 12
+@register_scenario
+class GMGeneralPriors(_GMScenario):
+    name = "gm-general-priors"
+    title = "Any atomless priors: prices in (7) exist with an equilibrium schedule; the fair price E_F[v]"
+    section = "GM Props 2-3, eqs (7), (8)"
+    rows = (11, 12)
+    defaults = {"buyer_beta": [2.0, 3.0], "seller_beta": [3.0, 2.0], "symmetric_beta": [2.0, 5.0], "rounds": 50}
+    default_runs = 1500
+
+    def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
+        runs, params = self._runs(runs), self.parameters(overrides)
+        vals = IndependentValues(beta(*params["buyer_beta"]), beta(*params["seller_beta"]))
+        lo, hi = admissible_prices(vals)
+        p = 0.5 * (lo + hi)
+        sched = build_schedule(p, vals, rounds=int(params["rounds"]))
+        chk = check_schedule(p, sched, vals)
+        proto = {"name": "shuttle", "params": {"p": p, "schedule": sched}}
+        df = _play(proto, "stop-at-value", "stop-at-value", runs, [seed, 0], vals)
+        eb, es = efficient_payoffs(p, vals)
+        fb = first_best_surplus(vals)
+        pairings = [_pairing(f"Prop 2 schedule, p = {p:.4f}: stop-at-value", "shuttle", "stop-at-value",
+                             "stop-at-value", df, {"surplus": fb, "buyer_payoff": eb, "seller_payoff": es, "loss": 0.0})]
+        sim = pairings[0]["simulated"]
+        checks = [
+            _check("row 11: prices satisfying (7) exist (Claim 3: lower end < upper end)", lo < hi,
+                   f"(7) = [{lo:.5f}, {hi:.5f}]"),
+            _check("row 11: Prop 2's schedule satisfies (3) and (5) at every t", chk.passes,
+                   f"worst violation {chk.worst_violation:.3g}, min relative slack {chk.min_relative_slack:.4f}"),
+            _check("row 11: stop-at-value is efficient and earns the theory's payoffs",
+                   (df["loss"] == 0).all() and within(sim["surplus"], fb) and within(sim["buyer_payoff"], eb)
+                   and within(sim["seller_payoff"], es),
+                   f"surplus {_fmt(sim['surplus'])} vs {fb:.5f}; buyer {_fmt(sim['buyer_payoff'])} vs {eb:.5f}; "
+                   f"seller {_fmt(sim['seller_payoff'])} vs {es:.5f}"),
+        ]
+        dev_runs = max(2, runs // 4)
+        for j, role in enumerate(("buyer", "seller")):
+            dev, gain = _paired_deviation(proto, p, role, dev_runs, [seed, 1, j], vals)
+            g = mean_se(gain)
+            pairings.append(_pairing(f"Prop 2 schedule: deviating {role} vs stop-at-value", "shuttle",
+                                     "deviator" if role == "buyer" else "stop-at-value",
+                                     "deviator" if role == "seller" else "stop-at-value", dev,
+                                     {"deviator_gain": 0.0}, {"deviator_gain": g}))
+            checks.append(_check(f"row 11: a {role} deviator never gains under Prop 2's schedule",
+                                 np.all(gain == 0.0), f"gain {_fmt(g)}"))
+        # outside (7): the linear schedule at a price below the interval
+        q = max(0.02, lo - 0.05)
+        th = max(0.0, _deviation_theory(vals, q, "buyer"), _deviation_theory(vals, q, "seller"))
+        role = "buyer" if _deviation_theory(vals, q, "buyer") > 0 else "seller"
+        dev, gain = _paired_deviation({"name": "shuttle", "params": {"p": q}}, q, role, dev_runs, [seed, 2], vals)
+        g = mean_se(gain)
+        pairings.append(_pairing(f"linear schedule, p = {q:.4f} outside (7): deviating {role}", "shuttle",
+                                 "deviator" if role == "buyer" else "stop-at-value",
+                                 "deviator" if role == "seller" else "stop-at-value", dev,
+                                 {"deviator_gain": _deviation_theory(vals, q, role)}, {"deviator_gain": g}))
+        checks.append(_check(f"row 11: outside (7) (p = {q:.4f}) stop-at-value is not an equilibrium: the {role} "
+                             "deviates at t = 0 and gains the theory's amount",
+                             th > 0 and not check_schedule(q, None, vals).passes
+                             and (dev["ended_kind"] == "visit").all() and within(g, _deviation_theory(vals, q, role)),
+                             f"gain {_fmt(g)} vs {_deviation_theory(vals, q, role):.5f}"))
+        # row 12: F_B = F_S = F, fair price E_F[v] kept fair at every t
+        F = beta(*params["symmetric_beta"])
+        sym = IndependentValues(F, F)
+        fs = fair_schedule(F, rounds=int(params["rounds"]))
+        pf = fs.p
+        mean_f = float(F.mean())
+        drift = float(np.max(np.abs(fair_price(sym, fs.lower[:-1], fs.upper[:-1]) - pf)))
+        dff = _play({"name": "shuttle", "params": {"p": pf, "schedule": fs}}, "stop-at-value", "stop-at-value", runs,
+                    [seed, 3], sym)
+        half = 0.5 * first_best_surplus(sym)
+        pairings.append(_pairing(f"F_B = F_S = Beta{tuple(params['symmetric_beta'])}, fair price {pf:.4f}",
+                                 "shuttle", "stop-at-value", "stop-at-value", dff,
+                                 {"surplus": 2 * half, "buyer_payoff": half, "seller_payoff": half, "loss": 0.0}))
+        diff = mean_se((dff["buyer_payoff"] - dff["seller_payoff"]).to_numpy())
+        checks += [
+            _check("row 12: the fair price is E_F[v]", abs(pf - mean_f) < 1e-9 and
+                   abs(float(fair_price(sym)) - mean_f) < 1e-7, f"p = {pf:.6f}, E_F[v] = {mean_f:.6f}"),
+            _check("row 12: the schedule keeps the price fair (eq. (8)) at every t", drift < 1e-6,
+                   f"max |p^F_t − p| = {drift:.2g}; constraints pass: {check_schedule(pf, fs, sym).passes}"),
+            _check("row 12: efficient and fair: equal expected payoffs", (dff["loss"] == 0).all()
+                   and within(diff, 0.0), f"buyer − seller {_fmt(diff)}"),
+        ]
+        theory = {"admissible_prices_(7)": [lo, hi], "posted_price": p, "first_best": fb,
+                  "fair_price": pf, "E_F[v]": mean_f}
+        return self._result(params, runs, seed, theory, pairings, checks)
+
+
+# ----------------------------------------------------------------------------- row 13
+@register_scenario
+class GMPrivateInformation(_GMScenario):
+    name = "gm-private-information"
+    title = "Private signals v = (1 − λ)ω + λθ: the incentive constraints hold below λ*, fail above"
+    section = "GM §4.2, eqs (9)-(10)"
+    rows = (13,)
+    defaults = {"p": 0.5, "offset": 0.05}
+    default_runs = 1000
+
+    def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
+        runs, params = self._runs(runs), self.parameters(overrides)
+        p, off = float(params["p"]), float(params["offset"])
+        lam_star = max_private_information(p)
+        pairings, checks = [], []
+        for i, lam in enumerate((max(lam_star - off, 0.0), min(lam_star + off, 0.99))):
+            model = PrivateSignalModel(lam)
+            informed = model.informed_values("buyer", 1.0)   # the buyer who saw θ_B = 1 (eq. (9))
+            th = _deviation_theory(informed, p, "buyer")
+            dev, gain = _paired_deviation({"name": "shuttle", "params": {"p": p}}, p, "buyer", runs, [seed, i],
+                                          informed)
+            g = mean_se(gain)
+            pairings.append(_pairing(f"λ = {lam:.4f}: informed buyer (θ_B = 1) deviator vs stop-at-value", "shuttle",
+                                     "deviator", "stop-at-value", dev, {"deviator_gain": max(0.0, th)},
+                                     {"deviator_gain": g}))
+            early = (dev["ended_kind"] == "visit").to_numpy()
+            if lam < lam_star:
+                ok = check_schedule(p, None, informed).passes and not early.any() and np.all(gain == 0)
+            else:
+                ok = (not check_schedule(p, None, informed).passes) and early.all() and within(g, th)
+            checks.append(_check(f"row 13: λ = {lam:.4f} {'<' if lam < lam_star else '>'} λ* = {lam_star:.4f}: the "
+                                 f"informed buyer {'never deviates' if lam < lam_star else 'stops at t = 0 and gains'}",
+                                 ok, f"stopped early in {early.mean():.0%} of plays; gain {_fmt(g)} vs theory "
+                                     f"{max(0.0, th):.5f}"))
+            # the mediator's view (F_B = F_S = trapezoid): stop-at-value stays efficient
+            df = _play({"name": "shuttle", "params": {"p": p}}, "stop-at-value", "stop-at-value", max(2, runs // 2),
+                       [seed, 5, i], model.values())
+            fb = first_best_surplus(model.values())
+            pairings.append(_pairing(f"λ = {lam:.4f}: both stop-at-value, values (1 − λ)ω + λθ", "shuttle",
+                                     "stop-at-value", "stop-at-value", df, {"surplus": fb, "loss": 0.0}))
+        theory = {"lambda_star": lam_star, "lambda_star_t0_bound": max_private_information(p, initial_only=True)}
+        return self._result(params, runs, seed, theory, pairings, checks)
+
+
+# ----------------------------------------------------------------------------- row 14
+@register_scenario
+class GMBackAndForth(_GMScenario):
+    name = "gm-back-and-forth"
+    title = "Back-and-forth diplomacy: approximately efficient, the loss shrinks to 0 as T grows"
+    section = "GM §5.1, App. B, Prop 4"
+    rows = (14,)
+    defaults = {"p": 0.5, "rounds": [1, 2, 4, 8, 16, 32]}
+    default_runs = 2000
+
+    def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
+        runs, params = self._runs(runs), self.parameters(overrides)
+        p = float(params["p"])
+        pairings, checks, Ts, losses, ses, theo = [], [], [], [], [], []
+        closed = (p ** 3 + (1 - p) ** 3) / 6
+        for i, T in enumerate(int(t) for t in params["rounds"]):
+            df = _play({"name": "back-and-forth", "params": {"p": p, "rounds": T}}, "stop-at-value", "stop-at-value",
+                       runs, [seed, i])
+            th = back_and_forth_loss(p, T)
+            pair = _pairing(f"back-and-forth, T = {T}", "back-and-forth", "stop-at-value", "stop-at-value", df,
+                            {"surplus": 1 / 6 - th, "loss": th})
+            pairings.append(pair)
+            sim = pair["simulated"]["loss"]
+            # a valid floor for the loss's s.e. when few or no losses are seen: loss ≤ width w per play,
+            # so Var ≤ E[loss²] ≤ w·E[loss]
+            w = max(p, 1 - p) / T
+            se = max(sim["se"], math.sqrt(w * th / runs))
+            Ts.append(T), losses.append(sim["mean"]), ses.append(sim["se"]), theo.append(th)
+            checks.append(_check(f"row 14: T = {T}: loss = (p³ + (1 − p)³)/(6T²) = {closed / T ** 2:.3g}",
+                                 abs(th - closed / T ** 2) < 1e-12 and abs(sim["mean"] - th) <= 4 * se,
+                                 f"simulated {sim['mean']:.3g} ± {sim['se']:.2g}, theory {th:.3g}"))
+        checks.append(_check("row 14: the loss shrinks to 0 as T grows", bool(np.all(np.diff(theo) < 0)),
+                             ", ".join(f"T={t}: {x:.2g}" for t, x in zip(Ts, theo))))
+        if params["figure"]:
+            from negotiation.mediation.plots import plot_back_and_forth_loss
+            plot_back_and_forth_loss(Ts, losses, ses, theo, params["figure"])
+        return self._result(params, runs, seed, {"loss_times_T_squared": closed, "first_best": 1 / 6}, pairings,
+                            checks)
+
+
+# ----------------------------------------------------------------------------- row 15
+@register_scenario
+class GMSingleRound(_GMScenario):
+    name = "gm-single-round"
+    title = "Single-round diplomacy: p(v̂) = E[v_B | v_B ≥ v̂]; efficient; the informed-first party gets it all"
+    section = "GM §5.2, Prop 5"
+    rows = (15,)
+    defaults = {"shift": 0.1}
+    default_runs = 1500
+
+    def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
+        runs, params = self._runs(runs), self.parameters(overrides)
+        s = float(params["shift"])
+        sr = {"name": "single-round"}
+        df = _play(sr, "truthful-reporter", "truthful-reporter", runs, [seed, 0])
+        mis = simulate(registry.protocol("single-round"), _strategy("truthful-reporter"),
+                       _strategy("misreporter", shift=s), runs, seed=[seed, 0])
+        dfb = _play({"name": "single-round", "params": {"first": "buyer"}}, "truthful-reporter", "truthful-reporter",
+                    runs, [seed, 1])
+        change = -(s * s * (1 - s) + s ** 3 / 3) / 2        # hand computation, see the tests
+        gain = mean_se((mis["seller_payoff"] - df["seller_payoff"]).to_numpy())
+        pairings = [
+            _pairing("seller first, both truthful", "single-round", "truthful-reporter", "truthful-reporter", df,
+                     {"surplus": 1 / 6, "buyer_payoff": 0.0, "seller_payoff": 1 / 6, "loss": 0.0}),
+            _pairing(f"seller first, seller misreports v + {s:g}", "single-round", "truthful-reporter", "misreporter",
+                     mis, {"surplus": 1 / 6 + change, "seller_payoff": 1 / 6 + change, "buyer_payoff": 0.0,
+                           "loss": -change, "deviator_gain": change}, {"deviator_gain": gain}),
+            _pairing("buyer first, both truthful", "single-round", "truthful-reporter", "truthful-reporter", dfb,
+                     {"surplus": 1 / 6, "buyer_payoff": 1 / 6, "seller_payoff": 0.0, "loss": 0.0}),
+        ]
+        t = df[df["traded"]]
+        sim, simb = pairings[0]["simulated"], pairings[2]["simulated"]
+        checks = [
+            _check("row 15: p(v̂_S) = (1 + v̂_S)/2 for uniform values",
+                   np.allclose(t["price"], (1 + t["v_seller"]) / 2, atol=1e-9), f"{len(t)} trades checked"),
+            _check("row 15: ex-post efficient (trade iff v_B >= v_S)",
+                   (df["traded"] == (df["v_buyer"] >= df["v_seller"])).all() and (df["loss"] == 0).all(), ""),
+            _check("row 15: the seller (informed first) gets all the surplus: 1/6 vs 0",
+                   within(sim["seller_payoff"], 1 / 6) and within(sim["buyer_payoff"], 0.0),
+                   f"seller {_fmt(sim['seller_payoff'])}, buyer {_fmt(sim['buyer_payoff'])}"),
+            _check("row 15 (mirror): the buyer informed first gets all the surplus",
+                   within(simb["buyer_payoff"], 1 / 6) and within(simb["seller_payoff"], 0.0) and
+                   (dfb["loss"] == 0).all(), f"buyer {_fmt(simb['buyer_payoff'])}"),
+            _check(f"Prop 5: misreporting by {s:g} costs the seller {-change:.5f}", within(gain, change),
+                   f"simulated change {_fmt(gain)}"),
+        ]
+        return self._result(params, runs, seed, {"first_best": 1 / 6}, pairings, checks)
+
+
+# ----------------------------------------------------------------------------- row 16
+@register_scenario
+class GMPartnership(_GMScenario):
+    name = "gm-partnership"
+    title = "Partnership formation then CGK dissolution: efficient, bid β(v) = ∫_0^v u dF(u)"
+    section = "GM §5.3"
+    rows = (16,)
+    defaults = {"symmetric_beta": [2.0, 2.0]}
+    default_runs = 1500
+
+    def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
+        runs, params = self._runs(runs), self.parameters(overrides)
+        df = _play({"name": "partnership"}, "cgk-bidder", "cgk-bidder", runs, [seed, 0])
+        F = beta(*params["symmetric_beta"])
+        sym = IndependentValues(F, F)
+        dfb = simulate(registry.protocol("partnership", values=sym), _strategy("cgk-bidder"), _strategy("cgk-bidder"),
+                       runs, seed=[seed, 1])
+        half = 0.5 * first_best_surplus(sym)
+        pairings = [_pairing("uniform F, p = E[v]/2 = 1/4", "partnership", "cgk-bidder", "cgk-bidder", df,
+                             {"surplus": 1 / 6, "buyer_payoff": 1 / 12, "seller_payoff": 1 / 12, "loss": 0.0}),
+                    _pairing(f"F = Beta{tuple(params['symmetric_beta'])}", "partnership", "cgk-bidder", "cgk-bidder",
+                             dfb, {"surplus": 2 * half, "buyer_payoff": half, "seller_payoff": half, "loss": 0.0})]
+        grid = np.linspace(0, 1, 11)
+        bid_err = max(abs(float(partnership_bid(v)) - v * v / 2) for v in grid)
+        sim = pairings[0]["simulated"]
+        checks = [
+            _check("row 16: the bid is β(v) = ∫_0^v u dF(u) = v²/2 for uniform F", bid_err < 1e-9,
+                   f"max error {bid_err:.2g} on 11 points"),
+            _check("row 16: dissolution is efficient (uniform and Beta priors)",
+                   (df["loss"] == 0).all() and (dfb["loss"] == 0).all(), ""),
+            _check("row 16: each partner gets half the surplus, 1/12",
+                   within(sim["buyer_payoff"], 1 / 12) and within(sim["seller_payoff"], 1 / 12),
+                   f"buyer {_fmt(sim['buyer_payoff'])}, seller {_fmt(sim['seller_payoff'])}"),
+        ]
+        return self._result(params, runs, seed, {"first_best": 1 / 6}, pairings, checks)
+
+
+# --------------------------------------------------------------------- rows 17 and 18
+@register_scenario
+class GMStatic(_GMScenario):
+    name = "gm-static"
+    title = "Static mediation 4/27 (89 %), full-information price 1/8 (75 %), second best 9/64 (84 %) vs shuttle 1/6"
+    section = "GM §6, Prop 6, fn 19"
+    rows = (17, 18)
+    defaults = {"rounds": [2, 8, 32]}
+    default_runs = 2000
+
+    def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
+        runs, params = self._runs(runs), self.parameters(overrides)
+        opt = optimal_static_mediation()
+        pp, pp_surplus = optimal_posted_price()
+        sb = second_best()
+        plays = [
+            ("shuttle, p = 1/2", {"name": "shuttle"}, "stop-at-value", "stop-at-value", 1 / 6),
+            *[(f"back-and-forth, T = {T}", {"name": "back-and-forth", "params": {"rounds": int(T)}}, "stop-at-value",
+               "stop-at-value", 1 / 6 - back_and_forth_loss(0.5, int(T))) for T in params["rounds"]],
+            ("single-round", {"name": "single-round"}, "truthful-reporter", "truthful-reporter", 1 / 6),
+            ("static optimum x = 1/3, y = 2/3", {"name": "static-mediation"}, "signal-follower", "signal-follower",
+             float(static_surplus(opt.x, opt.y))),
+            ("full-information posted price", {"name": "posted-price"}, "signal-follower", "signal-follower",
+             float(posted_price_surplus(pp))),
+        ]
+        pairings, frames = [], {}
+        for label, proto, b, s, th in plays:   # the same seeds, hence the same value draws, for all procedures
+            df = _play(proto, b, s, runs, [seed, 0])
+            frames[label] = df
+            pairings.append(_pairing(label, proto["name"], b, s, df, {"surplus": th}))
+        # GM fn. 19: the Myerson–Satterthwaite second best with fully informed traders, as a direct
+        # mechanism on the same value draws (trade iff v_B >= v_S + 1/4 for uniform values)
+        vb, vs = (frames["shuttle, p = 1/2"][c].to_numpy() for c in ("v_buyer", "v_seller"))
+        trade = np.asarray(sb.trades(vb, vs), dtype=bool)
+        sbs = {"surplus": mean_se((vb - vs) * trade), "loss": mean_se(np.maximum(vb - vs, 0) - (vb - vs) * trade),
+               "trade_rate": mean_se(trade.astype(float))}
+        pairings.append({"label": "second best, fully informed traders (direct mechanism)", "protocol": "direct",
+                         "alice": "truthful", "bob": "truthful", "buyer": "truthful", "seller": "truthful",
+                         "simulated": sbs, "theory": {"surplus": sb.surplus}})
+        by = {p["label"]: p["simulated"] for p in pairings}
+        st = by["static optimum x = 1/3, y = 2/3"]["surplus"]
+        fi = by["full-information posted price"]["surplus"]
+        checks = [
+            _check("row 17: thresholds solve (12): x = 1/3, y = 2/3", abs(opt.x - 1 / 3) < 1e-7 and
+                   abs(opt.y - 2 / 3) < 1e-7, f"x = {opt.x:.6f}, y = {opt.y:.6f}"),
+            _check("row 17: static surplus 4/27 (89 % of 1/6)", abs(opt.surplus - 4 / 27) < 1e-9 and within(st, 4 / 27),
+                   f"simulated {_fmt(st)}, theory {opt.surplus:.6f} = {opt.surplus * 6:.1%} of 1/6"),
+            _check("row 17: full information with p = 1/2 gives 1/8 (75 %)",
+                   abs(pp - 0.5) < 1e-6 and abs(pp_surplus - 1 / 8) < 1e-9 and within(fi, 1 / 8),
+                   f"simulated {_fmt(fi)}"),
+            _check("row 18: second best trades iff v_B >= v_S + 1/4, surplus 9/64 (84 %)",
+                   bool(np.all(trade == (vb >= vs + 0.25 - 1e-9)) or np.mean(trade != (vb >= vs + 0.25)) < 1e-3)
+                   and abs(sb.surplus - 9 / 64) < 1e-9 and within(sbs["surplus"], 9 / 64),
+                   f"simulated {_fmt(sbs['surplus'])}, theory {sb.surplus:.6f}"),
+            _check("shuttle and single-round are efficient: surplus 1/6, no loss in any play",
+                   all((frames[k]["loss"] == 0).all() for k in ("shuttle, p = 1/2", "single-round"))
+                   and within(by["shuttle, p = 1/2"]["surplus"], 1 / 6), _fmt(by["shuttle, p = 1/2"]["surplus"])),
+        ]
+        for T in params["rounds"]:
+            sim = by[f"back-and-forth, T = {int(T)}"]["surplus"]
+            checks.append(_check(f"back-and-forth T = {int(T)}: surplus 1/6 − (1/4)/(6T²)",
+                                 within(sim, 1 / 6 - back_and_forth_loss(0.5, int(T))), _fmt(sim)))
+        if params["figure"]:
+            from negotiation.mediation.plots import plot_surplus_by_procedure
+            labels = ["first best"] + [p["label"] for p in pairings]
+            means = [first_best_surplus()] + [p["simulated"]["surplus"]["mean"] for p in pairings]
+            ses = [0.0] + [p["simulated"]["surplus"]["se"] for p in pairings]
+            theory = [1 / 6] + [p["theory"]["surplus"] for p in pairings]
+            plot_surplus_by_procedure(labels, means, ses, theory, params["figure"], first_best=1 / 6)
+        theory = {"first_best": 1 / 6, "static": opt.surplus, "posted_price": pp_surplus, "second_best": sb.surplus,
+                  "static_share": opt.surplus * 6, "posted_share": pp_surplus * 6, "second_best_share": sb.surplus * 6}
+        return self._result(params, runs, seed, theory, pairings, checks)

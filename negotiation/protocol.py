@@ -113,6 +113,25 @@ class Protocol:
         return f"{type(self).__name__}({self.params()})"
 
 
+class ReopeningProtocol(Protocol):
+    """A protocol whose responder may leave open items undecided (JSX §4.4, ``Accept.defer``).
+
+    Items are then settled apart, which needs additively separable utilities.
+    """
+
+    def __init__(self, reopening: bool = False, **kw):
+        super().__init__(**kw)
+        self.reopening = bool(reopening)
+
+    def params(self) -> dict:
+        return {**super().params(), "reopening": self.reopening}
+
+    def start(self, env: Environment, types: TypeProfile | None = None, rng=None) -> "State":
+        if self.reopening and not env.is_additive:
+            raise ParameterError("reopening", "needs additively separable utilities (items settled apart)")
+        return super().start(env, types, rng)
+
+
 class State:
     """Interface of a game state (DESIGN.md)."""
 
@@ -196,7 +215,8 @@ class AlternatingOffersState(State):
         return Observation(role, self.types.of(role), self.env, self.protocol, self.period, self.open_items(),
                            self.phase, self.pending if self.phase == "respond" else None, self.history)
 
-    def apply(self, action) -> None:
+    def record(self, action) -> str:
+        """Check ``action`` against the mover's space, log it publicly, and return the mover."""
         mover = self.mover()
         if mover is None:
             raise IllegalAction("the negotiation is over; no action is allowed", action=action)
@@ -205,6 +225,10 @@ class AlternatingOffersState(State):
                                 action=action)
         self.history.append((self.period, mover, action))
         self._space = None
+        return mover
+
+    def apply(self, action) -> None:
+        self.record(action)
         if self.phase == "offer":
             self.pending = action
             self.phase = "respond"

@@ -21,7 +21,7 @@ import numpy as np
 
 from negotiation.actions import AcceptChoiceSpace, PriceOfferSpace, Reject, best_choice  # noqa: F401
 from negotiation.outcome import Agreement
-from negotiation.protocol import AlternatingOffersState, Protocol
+from negotiation.protocol import AlternatingOffersState, ReopeningProtocol
 from negotiation.registry import register_protocol
 
 
@@ -45,16 +45,10 @@ class CombinatorialState(AlternatingOffersState):
 
 
 @register_protocol
-class Combinatorial(Protocol):
+class Combinatorial(ReopeningProtocol):
     """JSX §3.3.2: price every joint choice; the responder accepts and selects x, or rejects."""
 
     name = "combinatorial"
     section = "JSX §3.3.2"
     state_class = CombinatorialState
 
-    def __init__(self, reopening: bool = False, **kw):
-        super().__init__(**kw)
-        self.reopening = bool(reopening)
-
-    def params(self):
-        return {**super().params(), "reopening": self.reopening}

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from negotiation.errors import IllegalAction, ParameterError
+from negotiation.errors import ParameterError
 from negotiation.frequency_actions import (AcceptedTerms, AcceptRejectSpace, AcceptTerms, AnnounceSpace,
                                            FrequencyOfferSpace, SayNo, Settle, SettleSpace)
 from negotiation.outcome import Agreement
@@ -86,14 +86,7 @@ class FrequencyState(AlternatingOffersState):
         accepting = self.phase == "respond" and isinstance(action, AcceptTerms)
         if self.phase not in PHASE2 and not accepting:
             return super().apply(action)
-        mover = self.mover()
-        if mover is None:
-            raise IllegalAction("the negotiation is over; no action is allowed", action=action)
-        if not self.action_space().contains(action):
-            raise IllegalAction(f"not in the {self.phase} space of {self.protocol.name} at period {self.period}",
-                                action=action)
-        self.history.append((self.period, mover, action))
-        self._space = None
+        self.record(action)
         if accepting:
             self.terms, self.pending, self.phase = self.pending, None, "announce"
         elif self.phase == "announce":

@@ -18,9 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from negotiation.actions import REJECT, AcceptChoiceSpace, Reject, ShareDemandSpace
-from negotiation.errors import ParameterError
 from negotiation.outcome import Agreement
-from negotiation.protocol import AlternatingOffersState, Protocol
+from negotiation.protocol import AlternatingOffersState, ReopeningProtocol
 from negotiation.registry import register_protocol
 
 
@@ -44,24 +43,13 @@ class ShareDemandingState(AlternatingOffersState):
 
 
 @register_protocol
-class ShareDemanding(Protocol):
+class ShareDemanding(ReopeningProtocol):
     """JSX §3.3.3: announce types and demand a payoff; the responder picks x and pays."""
 
     name = "share-demanding"
     section = "JSX §3.3.3"
     state_class = ShareDemandingState
 
-    def __init__(self, reopening: bool = False, **kw):
-        super().__init__(**kw)
-        self.reopening = bool(reopening)
-
-    def params(self):
-        return {**super().params(), "reopening": self.reopening}
-
-    def start(self, env, types=None, rng=None):
-        if self.reopening and not env.is_additive:
-            raise ParameterError("reopening", "needs additively separable utilities (items settled apart)")
-        return super().start(env, types, rng)
 
 
 __all__ = ["ShareDemanding", "ShareDemandingState", "REJECT"]

@@ -48,10 +48,9 @@ class ShuttleState:
             tau, kind = hitting_time(sched, model.value(role), p)
             if kind is not None and tau < sched.T:
                 model.schedule(tau, self.discover, role, kind)
-        for role in ROLES:
+        for role in ROLES:      # visits are chained: each schedules the next one
             if model.traders[role].strategy.wants_visits:
-                for t in protocol.visit_times:
-                    model.schedule(t, self.visit, role)
+                model.schedule(protocol.visit_times[0], self.visit, role, 0)
         model.schedule(sched.T, self.terminal, late=True)
 
     def _interval(self):
@@ -65,7 +64,11 @@ class ShuttleState:
         self.known[role] = (kind, value)
         self._ask(role, kind, value)
 
-    def visit(self, role: str):
+    def visit(self, role: str, k: int):
+        if self.m.outcome is not None:
+            return
+        if k + 1 < len(self.pr.visit_times):
+            self.m.schedule(self.pr.visit_times[k + 1], self.visit, role, k + 1)
         if self.acted_at.get(role) == self.m.now:
             return
         kind, value = self.known.get(role, (None, None))

@@ -41,6 +41,11 @@ def expected_value(obs: Observation) -> float:
     if obs.upper - obs.lower <= 0.0:
         return obs.lower
     dist = obs.values.buyer if obs.role == "buyer" else obs.values.seller
+    if getattr(getattr(dist, "dist", None), "name", "") == "uniform":   # the midpoint of the overlap
+        a, b = dist.support()
+        lo, hi = max(obs.lower, a), min(obs.upper, b)
+        if lo < hi:
+            return 0.5 * (lo + hi)
     return float(conditional_mean(dist, obs.lower, obs.upper))
 
 

@@ -31,7 +31,7 @@ def _label_stop(s):
 
 
 class BackAndForthState:
-    def __init__(self, protocol: "BackAndForth", model):
+    def __init__(self, protocol: BackAndForth, model):
         self.pr, self.m = protocol, model
         model.mediator.posted = {"price": protocol.p, "lower": protocol.lower, "upper": protocol.upper}
         model.schedule(1.0, self.step1, 1)
@@ -92,7 +92,7 @@ class BackAndForth(MediationProtocol):
         self.horizon = self.T + 1.0
         self.values = values
 
-    def start(self, model):
+    def begin(self, model):
         return BackAndForthState(self, model)
 
     def params(self):

@@ -20,7 +20,7 @@ from negotiation.registry import register_protocol
 
 
 class PartnershipState:
-    def __init__(self, protocol: "Partnership", model):
+    def __init__(self, protocol: Partnership, model):
         vals = model.values
         if not vals.symmetric or not vals.independent:
             raise ParameterError("values", "partnership dissolution (GM §5.3) needs independent values with F_B = F_S")
@@ -79,7 +79,7 @@ class Partnership(MediationProtocol):
     def price(self, vals) -> float:
         return 0.5 * float(conditional_mean(as_values(vals).buyer, 0.0, 1.0)) if self.p is None else self.p
 
-    def start(self, model):
+    def begin(self, model):
         return PartnershipState(self, model)
 
     def params(self):

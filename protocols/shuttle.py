@@ -36,7 +36,7 @@ def _label_provide(x):
 class ShuttleState:
     """One play of shuttle diplomacy; its bound methods are the simulator's events."""
 
-    def __init__(self, protocol: "Shuttle", model):
+    def __init__(self, protocol: Shuttle, model):
         self.pr, self.m = protocol, model
         sched, p = protocol.schedule, protocol.p
         model.mediator.posted = {"price": p, "schedule": sched}
@@ -71,7 +71,7 @@ class ShuttleState:
             self.m.schedule(self.pr.visit_times[k + 1], self.visit, role, k + 1)
         if self.acted_at.get(role) == self.m.now:
             return
-        kind, value = self.known.get(role, (None, None))
+        _, value = self.known.get(role, (None, None))
         self._ask(role, None, value, visit=True)
 
     def _ask(self, role, kind, value, visit=False):
@@ -129,7 +129,7 @@ class Shuttle(MediationProtocol):
         self.horizon = self.schedule.T
         self.values = values
 
-    def start(self, model):
+    def begin(self, model):
         return ShuttleState(self, model)
 
     def params(self):

@@ -23,7 +23,7 @@ def _label_accept(a):
 
 
 class SingleRoundState:
-    def __init__(self, protocol: "SingleRound", model):
+    def __init__(self, protocol: SingleRound, model):
         self.pr, self.m = protocol, model
         model.schedule(0.0, self.inform_first)
 
@@ -88,7 +88,7 @@ class SingleRound(MediationProtocol):
             raise ParameterError("first", f"must be 'seller', 'buyer' or 'coin', got {first!r}")
         self.first, self.values = first, values
 
-    def start(self, model):
+    def begin(self, model):
         return SingleRoundState(self, model)
 
     def params(self):

@@ -75,7 +75,7 @@ class StaticMediation(MediationProtocol):
             return (self.x, 1.0, "signal") if v >= self.x else (0.0, self.x, "signal")
         return (0.0, self.y, "signal") if v <= self.y else (self.y, 1.0, "signal")
 
-    def start(self, model):
+    def begin(self, model):
         return _AcceptState(self, model)
 
     def params(self):
@@ -97,7 +97,7 @@ class PostedPrice(MediationProtocol):
     def signal(self, role, v):
         return v, v, "value"
 
-    def start(self, model):
+    def begin(self, model):
         return _AcceptState(self, model)
 
     def params(self):

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -29,7 +30,7 @@ registry.load_builtins()
 S = registry.strategy
 P = registry.protocol
 K = 200_000          # kernel draws
-N = 1500             # engine plays per comparison
+N = 1000             # engine plays per comparison
 
 
 def _ms(x):
@@ -87,7 +88,7 @@ def test_discrete_procedures_agree_with_kernels(name, strategies, kernel):
 
 # --------------------------------------------------------------------------- row 9
 def test_row9_uniform_half_price_efficient_equal_split():
-    df = simulate(P("shuttle", p=0.5), S("stop-at-value"), S("stop-at-value"), 4000, seed=9)
+    df = simulate(P("shuttle", p=0.5), S("stop-at-value"), S("stop-at-value"), 3000, seed=9)
     for col, value in (("surplus", 1 / 6), ("buyer_payoff", 1 / 12), ("seller_payoff", 1 / 12)):
         m, se = _ms(df[col])
         assert abs(m - value) <= 4 * se, (col, m, se)
@@ -117,8 +118,13 @@ def test_discovery_times_are_hitting_times_of_the_schedule():
 
 
 # ------------------------------------------------------------------ deviator vs checker
+@functools.lru_cache(maxsize=8)
+def _baseline(p, runs, seed):
+    return simulate(P("shuttle", p=p), S("stop-at-value"), S("stop-at-value"), runs, seed=seed)
+
+
 def _paired(p, deviator_role, runs, seed):
-    sav = simulate(P("shuttle", p=p), S("stop-at-value"), S("stop-at-value"), runs, seed=seed)
+    sav = _baseline(p, runs, seed)
     roles = {"buyer": S("stop-at-value"), "seller": S("stop-at-value")}
     roles[deviator_role] = S("deviator")
     dev = simulate(P("shuttle", p=p), roles["buyer"], roles["seller"], runs, seed=seed)
@@ -151,7 +157,7 @@ GAIN = {
 def test_deviator_gains_where_constraints_fail(p, role):
     chk = check_schedule(p)
     assert not chk.passes and chk.worst_violation == pytest.approx(abs(p - 0.5) - 1 / 6, abs=1e-9)
-    dev, gain = _paired(p, role, 3000, seed=22)
+    dev, gain = _paired(p, role, 2000, seed=22)
     assert (dev["time"] == 0.0).all() and (dev["stopper"] == role).all()
     expected = GAIN[p, role](dev["v_buyer"].to_numpy(), dev["v_seller"].to_numpy(), p)
     assert np.allclose(gain, expected, atol=1e-12)
@@ -169,8 +175,8 @@ def test_deviator_reports_truthfully_at_the_prop5_price():
 
 
 def test_misreporter_loses_surplus_and_gains_nothing():
-    truth = simulate(P("single-round"), S("truthful-reporter"), S("truthful-reporter"), 1200, seed=6)
-    mis = simulate(P("single-round"), S("truthful-reporter"), S("misreporter", shift=0.1), 1200, seed=6)
+    truth = simulate(P("single-round"), S("truthful-reporter"), S("truthful-reporter"), 800, seed=6)
+    mis = simulate(P("single-round"), S("truthful-reporter"), S("misreporter", shift=0.1), 800, seed=6)
     # the seller reports r = min(v_S + s, 1), s = 0.1: trade iff v_B >= r at price (1 + r)/2
     b, s = mis["v_buyer"].to_numpy(), mis["v_seller"].to_numpy()
     r = np.minimum(s + 0.1, 1.0)
@@ -230,6 +236,8 @@ def test_bad_input_elsewhere():
         MediationModel(P("shuttle"), S("stop-at-value"), S("stop-at-value"), v_buyer=1.5, v_seller=0.2)
     with pytest.raises(ParameterError):     # a strategy for another procedure
         MediationModel(P("shuttle"), S("cgk-bidder"), S("stop-at-value"), seed=1)
+    with pytest.raises(ParameterError):     # a mediation procedure on the JSX model's start(env, types, rng)
+        P("shuttle").start(object(), None, None)
     with pytest.raises(ParameterError):     # partnership needs F_B = F_S
         play(P("partnership"), S("cgk-bidder"), S("cgk-bidder"), values=(beta(2, 3), beta(3, 2)), seed=1)
 
@@ -240,3 +248,31 @@ def test_bad_input_elsewhere():
             return 2.0
     with pytest.raises(IllegalAction):
         play(P("single-round"), S("truthful-reporter"), Liar(), seed=1)
+
+
+def test_game_tree_records_values_decisions_and_payoffs():
+    tree = GameTree()
+    outs = [MediationModel(P("shuttle", p=0.5), S("stop-at-value"), S("stop-at-value"), seed=s, tree=tree).run()
+            for s in range(50)]
+    g = tree.graph
+    assert g.nodes[0]["kind"] == "chance" and tree.plays == 50
+    actions = {d["action"] for u, v, d in g.edges(data=True) if u != 0}
+    assert actions <= {"stop", "provide", "no-service"}       # stop-at-value: one stop, then the decision
+    for n in tree.terminals():                                 # values → stop → decision → terminal
+        path = tree.path_to(n)
+        assert path[1] == "stop" and path[2] in ("provide", "no-service")
+    assert sum(d["visits"] for n, d in g.nodes(data=True) if d["kind"] == "terminal") == 50
+    assert sum(o.traded for o in outs) == sum(d["count"] for u, v, d in g.edges(data=True) if d["action"] == "provide")
+
+
+def test_figures_are_written(tmp_path):
+    from negotiation.mediation.plots import plot_back_and_forth_loss, plot_surplus_by_procedure, plot_uncertainty
+
+    _, outs = simulate(P("shuttle", p=0.4), S("stop-at-value"), S("stop-at-value"), 40, seed=1, keep=True)
+    plot_uncertainty(Schedule.linear(0.4), outs, tmp_path / "a.png")
+    plot_back_and_forth_loss([1, 2, 4], [0.04, 0.01, 0.003], [0.004, 0.001, 0.0005],
+                             [1 / 24, 1 / 96, 1 / 384], tmp_path / "b.png")
+    plot_surplus_by_procedure(["first best", "static"], [1 / 6, 0.15], [0.0, 0.005], [1 / 6, 4 / 27],
+                              tmp_path / "c.png", first_best=1 / 6)
+    for name in "abc":
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000

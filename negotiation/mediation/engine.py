@@ -18,9 +18,11 @@ decisions taken at one instant are collected first (default priority) and resolv
 lower-priority event at the same time, exactly as GM's round "first each party discovers, then
 each decides whether to stop; then the allocation phase".
 
-Randomness: one ``numpy.random.Generator`` per model (``model.rng``) draws the two values first
-(buyer then seller, by inverse CDF, as :mod:`negotiation.mediation.kernels` does) and then every
-coin toss, so the same seed gives the same history.
+Randomness: one ``numpy.random.Generator`` per model (``model.rng``).  ``mesa.Model`` first draws
+one integer from it to seed its stdlib ``random`` (unused here); then the model draws the two
+values (one uniform for the buyer, then one for the seller, by inverse CDF — the order of
+:mod:`negotiation.mediation.kernels`) and then every coin toss, so the same seed gives the same
+history.  The engine and the kernels agree in distribution, not draw by draw.
 
 Payoffs are gains from trade (the kernels' convention): when trade happens the buyer gets
 v_B − price and the seller price − v_S, otherwise both 0 (partnership: money moves anyway, see
@@ -179,15 +181,25 @@ class MediationStrategy:
 class MediationProtocol:
     """A mediation procedure: ``start(model)`` posts its terms, schedules its events, returns the play state.
 
-    ``horizon``: the simulator runs until this time.  Subclasses set ``name``, ``section`` and a
-    one-line docstring (shown by ``negotiate list``).
+    Subclasses implement :meth:`begin` (called by :meth:`start` with a :class:`MediationModel`) and
+    set ``name``, ``section`` and a one-line docstring (shown by ``negotiate list``); ``horizon``:
+    the simulator runs until this time; ``values``: the prior the mediator designed for (None =
+    uniform), used by the model when it is given no values.
     """
 
     name = "mediation"
     section = ""
     horizon = 1.0
+    values = None
 
-    def start(self, model: "MediationModel"):  # pragma: no cover - interface
+    def start(self, model, *misuse):
+        if misuse or not isinstance(model, MediationModel):
+            raise ParameterError("protocol", f"{self.name!r} is a mediation procedure (GM): it runs on "
+                                             "negotiation.mediation.engine.MediationModel, not on the JSX "
+                                             "NegotiationModel; try `negotiate run gm-shuttle`")
+        return self.begin(model)
+
+    def begin(self, model: MediationModel):  # pragma: no cover - interface
         raise NotImplementedError
 
     def params(self) -> dict:
@@ -198,7 +210,7 @@ class MediationProtocol:
 class Trader(mesa.Agent):
     """The buyer or the seller, played by a :class:`MediationStrategy`."""
 
-    def __init__(self, model: "MediationModel", role: str, strategy: MediationStrategy, value: float):
+    def __init__(self, model: MediationModel, role: str, strategy: MediationStrategy, value: float):
         super().__init__(model)
         self.role, self.strategy = role, strategy
         self._value = float(value)   # private: only the procedure reveals it to the party
@@ -213,7 +225,7 @@ class Trader(mesa.Agent):
 class Mediator(mesa.Agent):
     """The mediator: holds the procedure, posts its terms and runs the discovery policy."""
 
-    def __init__(self, model: "MediationModel", protocol: MediationProtocol):
+    def __init__(self, model: MediationModel, protocol: MediationProtocol):
         super().__init__(model)
         self.protocol = protocol
         self.posted: dict = {}

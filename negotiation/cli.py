@@ -150,7 +150,10 @@ def cmd_play(args) -> int:
 #: The scenarios ``negotiate demo`` runs, each with the run count it uses (small enough for
 #: the whole demo to take well under two minutes).
 DEMO_SCENARIOS = {"rugs-second-best": 500, "rugs-example-1": 300, "example-2": 100, "known-surplus": 100,
-                  "combinatorial-n20": 100, "example-3": 1000, "example-4": 2, "theorem-3": 100}
+                  "combinatorial-n20": 100, "example-3": 1000, "example-4": 2, "theorem-3": 100,
+                  "section-6-1": 200, "theorems-4-5": 100,
+                  "gm-shuttle": 500, "gm-back-and-forth": 500, "gm-static": 1000, "gm-single-round": 500,
+                  "gm-partnership": 500, "gm-general-priors": 500, "gm-private-information": 500}
 
 
 def cmd_demo(args) -> int:
@@ -166,11 +169,15 @@ def cmd_demo(args) -> int:
             continue
         sc = registry.SCENARIOS[name]()
         tree = GameTree() if name == "example-2" else None
-        result = sc.run(runs=args.runs or runs, seed=args.seed, progress=True, tree=tree)
+        figure = out / f"{name}.png"
+        # Scenarios that draw from their own run's internals take the figure path as an option.
+        overrides = {"figure": str(figure)} if "figure" in getattr(sc, "options", {}) else None
+        result = sc.run(runs=args.runs or runs, seed=args.seed, overrides=overrides, progress=True, tree=tree)
         print_result(result)
         print()
         (out / f"{name}.json").write_text(json.dumps(result, indent=1, default=float))
-        sc.plot(result, out / f"{name}.png")
+        if overrides is None:
+            sc.plot(result, figure)
         if tree is not None:
             plot_tree(tree, out / f"{name}-tree.png")
             tree.to_json(out / f"{name}-tree.json")

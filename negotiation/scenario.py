@@ -126,6 +126,38 @@ class Scenario:
                 "checks": self.checks(params, env, results)}
 
 
+class TheoryScenario(Scenario):
+    """A scenario whose ``run()`` is its own — a fixed equilibrium profile, the
+    mediation engine — rather than :class:`Pairing` s of a JSX protocol.
+
+    Its parameters are exactly ``defaults`` plus ``options`` (settings that are
+    not the model's, such as where to write a figure).
+    """
+
+    options: dict = {}
+
+    def parameters(self, overrides: dict | None = None) -> dict:
+        params = {**self.defaults, **self.options}
+        for key, value in (overrides or {}).items():
+            if key not in params:
+                raise ParameterError(key, f"is not a parameter of scenario {self.name!r}; "
+                                          f"allowed: {', '.join(sorted(params))}")
+            params[key] = value
+        return params
+
+    def checked_runs(self, runs) -> int:
+        runs = self.default_runs if runs is None else int(runs)
+        if runs < 2:
+            raise ParameterError("runs", f"must be >= 2 to give standard errors, got {runs}")
+        return runs
+
+    def result(self, params: dict, runs: int, seed, theory: dict, pairings: list, checks: list) -> dict:
+        """The scenario JSON shape of this module's docstring."""
+        return {"scenario": self.name, "title": self.title, "reference_rows": list(self.rows),
+                "parameters": _jsonable(params), "runs": runs, "seed": seed,
+                "theory": theory, "pairings": pairings, "checks": checks}
+
+
 def _jsonable(d: dict) -> dict:
     return json.loads(json.dumps(d, default=str))
 

@@ -31,7 +31,6 @@ import math
 import numpy as np
 
 from negotiation import registry
-from negotiation.errors import ParameterError
 from negotiation.mediation.distributions import IndependentValues, PrivateSignalModel, beta, interval_moments
 from negotiation.mediation.engine import simulate, summarize_outcomes
 from negotiation.mediation.toolkit import (
@@ -54,34 +53,15 @@ from negotiation.mediation.toolkit import (
 )
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se
-from negotiation.scenario import Scenario, within
+from negotiation.scenario import TheoryScenario, within
 
 
 # ---------------------------------------------------------------------------- helpers
-class _GMScenario(Scenario):
-    """Parameters are exactly the defaults (plus ``figure``); run() is the scenario's own."""
+class _GMScenario(TheoryScenario):
+    """Mediation scenarios run the mediation engine themselves; ``figure=PATH`` writes their figure."""
 
     defaults: dict = {}
-
-    def parameters(self, overrides=None):
-        params = {**self.defaults, "figure": ""}
-        for key, value in (overrides or {}).items():
-            if key not in params:
-                raise ParameterError(key, f"is not a parameter of scenario {self.name!r}; "
-                                          f"allowed: {', '.join(sorted(params))}")
-            params[key] = value
-        return params
-
-    def _runs(self, runs):
-        runs = self.default_runs if runs is None else int(runs)
-        if runs < 2:
-            raise ParameterError("runs", f"must be >= 2 to give standard errors, got {runs}")
-        return runs
-
-    def _result(self, params, runs, seed, theory, pairings, checks):
-        return {"scenario": self.name, "title": self.title, "reference_rows": list(self.rows),
-                "parameters": {k: v for k, v in params.items()}, "runs": runs, "seed": seed,
-                "theory": theory, "pairings": pairings, "checks": checks}
+    options = {"figure": ""}
 
 
 def _strategy(name, **kw):
@@ -141,7 +121,7 @@ class GMShuttle(_GMScenario):
     default_runs = 2000
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
-        runs, params = self._runs(runs), self.parameters(overrides)
+        runs, params = self.checked_runs(runs), self.parameters(overrides)
         p, T = float(params["p"]), float(params["T"])
         shuttle = {"name": "shuttle", "params": {"p": p, "T": T}}
         df, outs = _play(shuttle, "stop-at-value", "stop-at-value", runs, [seed, 0], keep=True, tree=tree)
@@ -192,7 +172,7 @@ class GMShuttle(_GMScenario):
         if params["figure"]:
             from negotiation.mediation.plots import plot_uncertainty
             plot_uncertainty(Schedule.linear(p, T), outs, params["figure"])
-        return self._result(params, runs, seed, theory, pairings, checks)
+        return self.result(params, runs, seed, theory, pairings, checks)
 
 
 # --------------------------------------------------------------------- rows 11 and 12
@@ -206,7 +186,7 @@ class GMGeneralPriors(_GMScenario):
     default_runs = 1500
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
-        runs, params = self._runs(runs), self.parameters(overrides)
+        runs, params = self.checked_runs(runs), self.parameters(overrides)
         vals = IndependentValues(beta(*params["buyer_beta"]), beta(*params["seller_beta"]))
         lo, hi = admissible_prices(vals)
         p = 0.5 * (lo + hi)
@@ -279,7 +259,7 @@ class GMGeneralPriors(_GMScenario):
         ]
         theory = {"admissible_prices_(7)": [lo, hi], "posted_price": p, "first_best": fb,
                   "fair_price": pf, "E_F[v]": mean_f}
-        return self._result(params, runs, seed, theory, pairings, checks)
+        return self.result(params, runs, seed, theory, pairings, checks)
 
 
 # ----------------------------------------------------------------------------- row 13
@@ -293,7 +273,7 @@ class GMPrivateInformation(_GMScenario):
     default_runs = 1000
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
-        runs, params = self._runs(runs), self.parameters(overrides)
+        runs, params = self.checked_runs(runs), self.parameters(overrides)
         p, off = float(params["p"]), float(params["offset"])
         lam_star = max_private_information(p)
         pairings, checks = [], []
@@ -323,7 +303,7 @@ class GMPrivateInformation(_GMScenario):
             pairings.append(_pairing(f"λ = {lam:.4f}: both stop-at-value, values (1 − λ)ω + λθ", "shuttle",
                                      "stop-at-value", "stop-at-value", df, {"surplus": fb, "loss": 0.0}))
         theory = {"lambda_star": lam_star, "lambda_star_t0_bound": max_private_information(p, initial_only=True)}
-        return self._result(params, runs, seed, theory, pairings, checks)
+        return self.result(params, runs, seed, theory, pairings, checks)
 
 
 # ----------------------------------------------------------------------------- row 14
@@ -337,7 +317,7 @@ class GMBackAndForth(_GMScenario):
     default_runs = 2000
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
-        runs, params = self._runs(runs), self.parameters(overrides)
+        runs, params = self.checked_runs(runs), self.parameters(overrides)
         p = float(params["p"])
         pairings, checks, Ts, losses, ses, theo = [], [], [], [], [], []
         closed = (p ** 3 + (1 - p) ** 3) / 6
@@ -362,7 +342,7 @@ class GMBackAndForth(_GMScenario):
         if params["figure"]:
             from negotiation.mediation.plots import plot_back_and_forth_loss
             plot_back_and_forth_loss(Ts, losses, ses, theo, params["figure"])
-        return self._result(params, runs, seed, {"loss_times_T_squared": closed, "first_best": 1 / 6}, pairings,
+        return self.result(params, runs, seed, {"loss_times_T_squared": closed, "first_best": 1 / 6}, pairings,
                             checks)
 
 
@@ -377,7 +357,7 @@ class GMSingleRound(_GMScenario):
     default_runs = 1500
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
-        runs, params = self._runs(runs), self.parameters(overrides)
+        runs, params = self.checked_runs(runs), self.parameters(overrides)
         s = float(params["shift"])
         sr = {"name": "single-round"}
         df = _play(sr, "truthful-reporter", "truthful-reporter", runs, [seed, 0])
@@ -412,7 +392,7 @@ class GMSingleRound(_GMScenario):
             _check(f"Prop 5: misreporting by {s:g} costs the seller {-change:.5f}", within(gain, change),
                    f"simulated change {_fmt(gain)}"),
         ]
-        return self._result(params, runs, seed, {"first_best": 1 / 6}, pairings, checks)
+        return self.result(params, runs, seed, {"first_best": 1 / 6}, pairings, checks)
 
 
 # ----------------------------------------------------------------------------- row 16
@@ -426,7 +406,7 @@ class GMPartnership(_GMScenario):
     default_runs = 1500
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
-        runs, params = self._runs(runs), self.parameters(overrides)
+        runs, params = self.checked_runs(runs), self.parameters(overrides)
         df = _play({"name": "partnership"}, "cgk-bidder", "cgk-bidder", runs, [seed, 0])
         F = beta(*params["symmetric_beta"])
         sym = IndependentValues(F, F)
@@ -449,7 +429,7 @@ class GMPartnership(_GMScenario):
                    within(sim["buyer_payoff"], 1 / 12) and within(sim["seller_payoff"], 1 / 12),
                    f"buyer {_fmt(sim['buyer_payoff'])}, seller {_fmt(sim['seller_payoff'])}"),
         ]
-        return self._result(params, runs, seed, {"first_best": 1 / 6}, pairings, checks)
+        return self.result(params, runs, seed, {"first_best": 1 / 6}, pairings, checks)
 
 
 # --------------------------------------------------------------------- rows 17 and 18
@@ -463,7 +443,7 @@ class GMStatic(_GMScenario):
     default_runs = 2000
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
-        runs, params = self._runs(runs), self.parameters(overrides)
+        runs, params = self.checked_runs(runs), self.parameters(overrides)
         opt = optimal_static_mediation()
         pp, pp_surplus = optimal_posted_price()
         sb = second_best()
@@ -523,4 +503,4 @@ class GMStatic(_GMScenario):
             plot_surplus_by_procedure(labels, means, ses, theory, params["figure"], first_best=1 / 6)
         theory = {"first_best": 1 / 6, "static": opt.surplus, "posted_price": pp_surplus, "second_best": sb.surplus,
                   "static_share": opt.surplus * 6, "posted_share": pp_surplus * 6, "second_best_share": sb.surplus * 6}
-        return self._result(params, runs, seed, theory, pairings, checks)
+        return self.result(params, runs, seed, theory, pairings, checks)

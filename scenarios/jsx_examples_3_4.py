@@ -17,29 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from negotiation.errors import ParameterError
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se
-from negotiation.scenario import Scenario, within
+from negotiation.scenario import TheoryScenario, within
 from negotiation.single_item import (Example3Equilibrium, efficiency_loss, example4, play,
                                      profitable_deviations)
 
 
-class _TheoryScenario(Scenario):
-    """A scenario whose simulation is over type draws of a fixed profile, not a protocol run."""
-
-    def parameters(self, overrides=None):
-        params = dict(self.defaults)
-        for key, value in (overrides or {}).items():
-            if key not in params:
-                raise ParameterError(key, f"is not a parameter of scenario {self.name!r}; "
-                                          f"allowed: {', '.join(sorted(params))}")
-            params[key] = value
-        return params
-
-
 @register_scenario
-class Example3(_TheoryScenario):
+class Example3(TheoryScenario):
     name = "example-3"
     title = "One rug, nearly known cost: a delayed equilibrium loses 20 % however small ε is"
     section = "JSX §5.2 Example 3"
@@ -48,7 +34,7 @@ class Example3(_TheoryScenario):
     default_runs = 2000
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
-        runs = self.default_runs if runs is None else int(runs)
+        runs = self.checked_runs(runs)
         params = self.parameters(overrides)
         eq = Example3Equilibrium(float(params["epsilon"]), discount=float(params["discount"]))
         rng = np.random.default_rng(seed)
@@ -66,14 +52,12 @@ class Example3(_TheoryScenario):
                                                            discount=float(params["discount"]),
                                                            off_path_belief="prior"))
         d = float(params["discount"])
-        return {
-            "scenario": self.name, "title": self.title, "reference_rows": list(self.rows), "parameters": params,
-            "runs": runs, "seed": seed,
-            "theory": {"efficiency_loss": loss, "trade_period": 1, "price": 9},
-            "pairings": [{"label": "the delayed equilibrium (offer 10 rejected, 9 accepted at t = 1)",
-                          "protocol": "item-by-item (one rug, price grid 0..10)", "alice": "equilibrium seller",
-                          "bob": "equilibrium buyer", "simulated": sim, "theory": {"efficiency": d}}],
-            "checks": [
+        return self.result(
+            params, runs, seed, {"efficiency_loss": loss, "trade_period": 1, "price": 9},
+            [{"label": "the delayed equilibrium (offer 10 rejected, 9 accepted at t = 1)",
+              "protocol": "item-by-item (one rug, price grid 0..10)", "alice": "equilibrium seller",
+              "bob": "equilibrium buyer", "simulated": sim, "theory": {"efficiency": d}}],
+            [
                 {"claim": f"efficiency loss is 1 − δ = {1 - d:.2g} whatever ε",
                  "passed": bool(abs(loss - (1 - d)) < 1e-12 and within(sim["efficiency"], d)),
                  "detail": f"theory {loss:.6g}, simulated efficiency {sim['efficiency']['mean']:.6g}"},
@@ -82,12 +66,11 @@ class Example3(_TheoryScenario):
                 {"claim": "with the buyer keeping his prior off path, some deviation pays",
                  "passed": bool(broken), "detail": f"{len(broken)} profitable deviations, best gain "
                                                    f"{max((x.gain for x in broken), default=0):.4g}"},
-            ],
-        }
+            ])
 
 
 @register_scenario
-class Example4(_TheoryScenario):
+class Example4(TheoryScenario):
     name = "example-4"
     title = "Trembles tie beliefs down: a 0.999 prior stays above 0.9 after one period"
     section = "JSX §5.3.1 Example 4, Lemma 1"
@@ -98,15 +81,11 @@ class Example4(_TheoryScenario):
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
         params = self.parameters(overrides)
         r = example4(float(params["prior_top"]), float(params["gamma"]))
-        return {
-            "scenario": self.name, "title": self.title, "reference_rows": list(self.rows), "parameters": params,
-            "runs": 0, "seed": seed,
-            "theory": {"lemma1_lower_bound": r.lemma1_lower_bound, "worst_posterior_after_offer":
-                       r.worst_posterior_offer, "worst_posterior_after_response": r.worst_posterior_response,
-                       "tremble_per_price": r.floor_offer},
-            "pairings": [],
-            "checks": [{"claim": "after one period the posterior on the likely type is >= 0.9",
-                        "passed": bool(min(r.worst_posterior_offer, r.worst_posterior_response) >= 0.9),
-                        "detail": f"worst case {min(r.worst_posterior_offer, r.worst_posterior_response):.6g}, "
-                                  f"Lemma 1 bound {r.lemma1_lower_bound:.6g}"}],
-        }
+        worst = min(r.worst_posterior_offer, r.worst_posterior_response)
+        return self.result(
+            params, 0, seed,
+            {"lemma1_lower_bound": r.lemma1_lower_bound, "worst_posterior_after_offer": r.worst_posterior_offer,
+             "worst_posterior_after_response": r.worst_posterior_response, "tremble_per_price": r.floor_offer},
+            [],
+            [{"claim": "after one period the posterior on the likely type is >= 0.9", "passed": bool(worst >= 0.9),
+              "detail": f"worst case {worst:.6g}, Lemma 1 bound {r.lemma1_lower_bound:.6g}"}])

@@ -118,6 +118,12 @@ def cmd_play(args) -> int:
     from negotiation.model import NegotiationModel
 
     sets = parse_sets(args.set)
+    registry.load_builtins()
+    from negotiation.mediation.engine import MediationProtocol
+
+    if isinstance(registry.PROTOCOLS.get(args.protocol), type) and \
+            issubclass(registry.PROTOCOLS[args.protocol], MediationProtocol):
+        return play_mediation(args, sets)
     if args.env not in ENVIRONMENTS:
         raise ParameterError("--env", f"unknown environment {args.env!r}; choose one of {', '.join(ENVIRONMENTS)}")
     env_kw = {k: sets.pop(k) for k in ENV_KEYS if k in sets}
@@ -149,6 +155,31 @@ def cmd_play(args) -> int:
 
 #: The scenarios ``negotiate demo`` runs, each with the run count it uses (small enough for
 #: the whole demo to take well under two minutes).
+def play_mediation(args, sets: dict) -> int:
+    """One mediated negotiation (GM): Alice is the seller, Bob the buyer; values uniform on [0, 1]."""
+    from negotiation.gametree import GameTree
+    from negotiation.mediation.engine import MediationModel
+
+    protocol = registry.protocol(args.protocol, **sets)
+    tree = GameTree() if args.tree else None
+    out = MediationModel(protocol, registry.strategy(args.bob), registry.strategy(args.alice), seed=args.seed,
+                         tree=tree).run()
+    if tree is not None:
+        _write_tree(tree, args.tree)
+    if args.json:
+        print(json.dumps(out.record(), default=float))
+        return 0
+    print(f"{protocol.name} ({protocol.section}); seller (Alice) plays {args.alice}, buyer (Bob) plays {args.bob}")
+    print(f"values: seller {out.v_seller:.4f}, buyer {out.v_buyer:.4f}")
+    for d in out.discoveries[:40]:
+        print(f"  t={d.time:.4f} {d.party:<6} {d.kind:<8} interval ({d.lower:.4f}, {d.upper:.4f})"
+              f"{'  stops' if d.stopped else ''}")
+    price = f" at price {out.price:.4f}" if out.traded else ""
+    print(f"{'trade' if out.traded else 'no trade'}{price}; payoffs: seller {out.seller_payoff:.4f}, "
+          f"buyer {out.buyer_payoff:.4f}; surplus {out.surplus:.4f} of first best {out.first_best:.4f}")
+    return 0
+
+
 DEMO_SCENARIOS = {"rugs-second-best": 500, "rugs-example-1": 300, "example-2": 100, "known-surplus": 100,
                   "combinatorial-n20": 100, "example-3": 1000, "example-4": 2, "theorem-3": 100,
                   "section-6-1": 200, "theorems-4-5": 100,
@@ -203,7 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--tree", metavar="FILE", help="write the merged game tree (.json or .graphml)")
     r.set_defaults(func=cmd_run)
 
-    pl = sub.add_parser("play", help="play one negotiation and print its history")
+    pl = sub.add_parser("play", help="play one negotiation and print its history "
+                                     "(mediation procedures: Alice is the seller, Bob the buyer)")
     pl.add_argument("--protocol", required=True)
     pl.add_argument("--alice", required=True)
     pl.add_argument("--bob", required=True)

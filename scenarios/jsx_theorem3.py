@@ -122,6 +122,12 @@ class Theorem3(Scenario):
     def pairings(self, params):
         return [self.pairing(params, n) for n in self.ns(params)]
 
+    def frequency_protocol(self, params, env):
+        """The frequency protocol with this scenario's demand grid V^{n,Δ} for ``env``."""
+        kw = {**self.protocol_params(params), "demand_grid": self.demand_grid(params, env)}
+        kw.pop("reopening", None)
+        return registry.protocol("frequency", **kw)
+
     def plot(self, result, path) -> bool:
         plot_theorem3(result, path)
         return True
@@ -137,9 +143,7 @@ class Theorem3(Scenario):
         for i, n in enumerate(ns):
             env = self.environment(params, n)
             p = self.pairing(params, n)
-            proto_kw = {**self.protocol_params(params), "demand_grid": self.demand_grid(params, env)}
-            proto_kw.pop("reopening", None)
-            protocol = registry.protocol("frequency", **proto_kw)
+            protocol = self.frequency_protocol(params, env)
             alice = registry.strategy(p.alice, **p.alice_params)
             bob = registry.strategy(p.bob, **p.bob_params)
             df = simulate(env, protocol, alice, bob, runs, seed=[int(seed), i], tree=tree, progress=progress,

@@ -76,15 +76,15 @@ def offer_demanding(obs: Observation, space, v: float, item_surplus: np.ndarray 
         return PriceOffer(-v, u)
     if isinstance(space, ItemOfferSpace):
         e = expected_item_surplus(obs) if item_surplus is None else item_surplus
-        share = e / e.sum() if e.sum() > 0 else np.full(len(e), 1.0 / max(len(e), 1))
-        parts = v * share
+        total = float(e.sum())
+        parts = v * e / total if total > 0 else np.full(len(e), v / max(len(e), 1))
         x = plausible_choices(obs)
         u = env.table(role)[x, own[open_]]
         # Alice nets u_a + p_k = part, rounding down on a grid; Bob nets u_b − p_k, rounding up.
-        raw = parts - u if role == "a" else u - parts
-        snap = space.prices.floor if role == "a" else space.prices.ceil
-        prices = np.array([snap(p) for p in raw]) if space.prices.grid else raw
-        return ItemOffers(open_.copy(), x, np.clip(prices, space.prices.low, space.prices.high))
+        raw = (parts - u if role == "a" else u - parts).tolist()
+        prices = space.prices
+        snap = prices.floor if role == "a" else prices.ceil
+        return ItemOffers(open_, x, np.array([min(max(snap(p), prices.low), prices.high) for p in raw]))
     raise ParameterError("action_space", f"this strategy cannot make offers in {type(space).__name__}")
 
 

@@ -13,6 +13,7 @@ are summarized by a digest, so that n = 100,000 items do not make huge labels.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import itertools
 import math
@@ -166,9 +167,14 @@ class ValueSet:
             raise ParameterError(name, f"needs low <= high, got [{low}, {high}]")
         return cls(float(low), float(high))
 
+    @functools.cached_property
+    def _exact(self) -> frozenset:
+        return frozenset(self.grid or ())
+
     def contains(self, v: float) -> bool:
         if self.grid is not None:
-            return any(abs(v - g) <= 1e-9 * max(1.0, abs(g)) for g in self.grid)
+            # Offers snapped to the grid hit it exactly; otherwise allow rounding error.
+            return v in self._exact or any(abs(v - g) <= 1e-9 * max(1.0, abs(g)) for g in self.grid)
         return self.low - 1e-9 <= v <= self.high + 1e-9
 
     def contains_all(self, v: np.ndarray) -> bool:
@@ -275,9 +281,9 @@ class ItemOfferSpace(ActionSpace):
 class SubsetSpace(ActionSpace):
     """Any subset of the offered items (JSX §3.3.1 responder)."""
 
-    def __init__(self, items):
-        self.items = frozenset(int(i) for i in items)
-        self._order = np.array(sorted(self.items), dtype=np.intp)
+    def __init__(self, items: np.ndarray):
+        self._order = np.asarray(items, dtype=np.intp)      # offered items, in increasing order
+        self.items = frozenset(self._order.tolist())
         self.size = _power(2, len(self.items))
 
     def contains(self, a) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -46,19 +47,23 @@ def parse_sets(items: list[str] | None) -> dict:
 
 
 # --------------------------------------------------------------- commands
+def _table(rows: list[tuple]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for r in rows:
+        print("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1])
+
+
 def cmd_list(args) -> int:
     registry.load_builtins()
     print("Protocols:")
-    for name, cls in sorted(registry.PROTOCOLS.items()):
-        print(f"  {name:<18} {cls.section:<22} {(cls.__doc__ or '').strip().splitlines()[0]}")
+    _table([(name, cls.section, (cls.__doc__ or "").strip().splitlines()[0])
+            for name, cls in sorted(registry.PROTOCOLS.items())])
     print("Strategies:")
-    for name, cls in sorted(registry.STRATEGIES.items()):
-        plays = ", ".join(cls.protocols) if cls.protocols else "any protocol"
-        print(f"  {name:<18} {cls.section:<40} plays {plays}")
+    _table([(name, cls.section, "plays " + (", ".join(cls.protocols) if cls.protocols else "any protocol"))
+            for name, cls in sorted(registry.STRATEGIES.items())])
     print("Scenarios:")
-    for name, sc in sorted(registry.SCENARIOS.items()):
-        rows = ", ".join(f"#{r}" for r in sc.rows)
-        print(f"  {name:<20} REFERENCE {rows:<8} {sc.section:<28} {sc.title}")
+    _table([(name, "REFERENCE " + (", ".join(f"#{r}" for r in sc.rows) or "—"), sc.section, sc.title)
+            for name, sc in sorted(registry.SCENARIOS.items())])
     return 0
 
 
@@ -270,6 +275,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("negotiate: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:   # `negotiate list | head`: the reader left; nothing to report
+        sys.stdout = open(os.devnull, "w")
+        return 0
 
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@ of opponent types, built from the prior and the player's own types:
   Under exchangeable play that is all that matters (proof of Theorem 3), and
   the support has C(n+m−1, m−1) points (n + 1 for two types), never m^n;
 - ``ExchangeablePrior``: the opponent's frequency is known (a point mass);
+- ``CommonShockPrior`` (a state ω drawn once, items i.i.d. given ω): pairs
+  (ω, opponent frequency), |Ω|·(n+1) points for two types, with prior
+  P(ω | own types)·P(freq | ω, own types) (:func:`common_shock_belief`);
 - ``JointPMF``: the opponent's type vectors consistent with own types.
 
 For each support point k the player knows S_k, the surplus it expects given
@@ -73,7 +76,7 @@ from negotiation.beliefs import Belief, ZeroProbabilityEvidence, check_beta, iid
 from negotiation.errors import ParameterError
 from negotiation.frequency_actions import (ACCEPT_TERMS, SAY_NO, Announce, FrequencyOffer, FrequencyOfferSpace,
                                            Settle, counts_of)
-from negotiation.priors import ExchangeablePrior, IIDPrior, JointPMF
+from negotiation.priors import CommonShockPrior, ExchangeablePrior, IIDPrior, JointPMF
 from negotiation.registry import register_strategy
 from negotiation.strategy import Strategy
 from negotiation.theory import continuation_value
@@ -97,6 +100,7 @@ class OpponentModel:
         self.M = env.item_surplus if role == "a" else env.item_surplus.T
         self.own_counts = counts_of(self.own, self.m_own)
         prior = env.prior
+        self._against = None      # CommonShockPrior with correlated f_ω: S per support point for announced counts
         if not env.is_additive:
             raise ParameterError("environment", "the bayesian strategy needs additively separable utilities")
         if isinstance(prior, IIDPrior):
@@ -115,6 +119,10 @@ class OpponentModel:
             self.counts = counts_of(prior.matchups[:, col], self.m_opp)[None, :]
             self.belief = Belief(self.counts, [1.0])
             self.S = np.array([float(env.item_surplus_given(role, obs.own_types)[self.items].sum())])
+        elif isinstance(prior, CommonShockPrior):
+            self.kind = "freq"
+            self.belief, self.S, self._against = common_shock_belief(prior, role, self.M, self.own_counts, self.n)
+            self.counts = np.asarray(self.belief.support)[:, 1:]
         elif isinstance(prior, JointPMF):
             mine, theirs = (prior.a, prior.b) if role == "a" else (prior.b, prior.a)
             keep = np.all(mine == np.asarray(obs.own_types)[None, :], axis=1) & (prior.probs > 0)
@@ -135,11 +143,98 @@ class OpponentModel:
         if self.kind == "types" and announced_types is not None:
             return self.M[np.asarray(announced_types)[None, :], self.belief.support].sum(axis=1).astype(float)
         a = self.own_counts if announced_counts is None else np.asarray(announced_counts)
+        if self._against is not None:
+            return self._against(a)
         return a @ self.M @ self.counts.T / self.n
 
     def opponent_type_index(self) -> np.ndarray:
         """Single item: the opponent's type index per support point."""
         return self.counts.argmax(axis=1)
+
+
+def common_shock_belief(prior: CommonShockPrior, role: str, M: np.ndarray, own_counts: np.ndarray, n: int):
+    """Belief over (ω, opponent frequency) pairs for a :class:`CommonShockPrior`, with S per support point.
+
+    Support: the rows (ω, c) for every state ω and every count vector c of the
+    opponent's n types — |Ω|·(n+1) points for two opponent types. Prior:
+    P(ω | own types) · P(c | ω, own types), P(ω | own) ∝ π_ω Π_t f_ω,own(t)^{a_t}.
+
+    S_(ω,c) = E[S | own types, ω, c] = Σ_{t,u} M[t,u]·E[T_tu | ω, a, c], T the
+    table of matchups (own type t against opponent type u) over the n items:
+
+    - f_ω independent across the parties: given ω the opponent's types are
+      i.i.d. from its marginal, c is multinomial and, given c, the arrangement
+      is uniformly random, so E[T] = a cᵀ/n and S = a·M·c/n (as for
+      ``IIDPrior``; the same for every ω);
+    - f_ω correlated within an item (two opponent types only): given ω and
+      own types the opponent's types are independent with
+      q_t = f_ω(opp = 1 | own = t); x_t (the number of own-type-t items on
+      which the opponent has type 1) is Binomial(a_t, q_t), c_1 = Σ_t x_t, so
+      P(c | ω, own) is the convolution of these binomials, and
+      E[x_t | c_1] = conv(x·b_t, ∗_{s≠t} b_s)(c_1) / (∗_s b_s)(c_1) exactly
+      (the multivariate Fisher noncentral hypergeometric mean). Where the
+      denominator underflows (c_1 of prior probability < ~1e-300) the uniform
+      arrangement a·M·c/n is used. The responder's view of an announced
+      frequency a' (``surplus_against``) is the same computation with a' in
+      place of a (the law of T given both margins is symmetric in the parties).
+    """
+    from negotiation.beliefs import iid_frequency_prior
+
+    joints = prior.joints if role == "a" else np.transpose(prior.joints, (0, 2, 1))   # [ω, own, opp]
+    post = prior.state_posterior(role, np.repeat(np.arange(len(own_counts)), own_counts))
+    m_opp = joints.shape[2]
+    if prior.is_independent_given_state():
+        labels, probs = [], []
+        for w in range(prior.n_states):
+            b = iid_frequency_prior(n, joints[w].sum(axis=0))
+            c = np.asarray(b.support)
+            labels.append(np.column_stack([np.full(len(c), w), c]))
+            probs.append(post[w] * b.probs)
+        support = np.concatenate(labels)
+        belief = Belief(support, np.concatenate(probs))
+        S = own_counts @ M @ support[:, 1:].T / n
+        return belief, np.asarray(S, dtype=float), None
+    if m_opp != 2:
+        raise ParameterError("prior", "the bayesian strategy handles a common-shock prior whose per-item pmfs are "
+                                      "correlated across the parties only with two opponent types")
+    rows = joints.sum(axis=2)
+    q = np.where(rows > 0, joints[:, :, 1] / np.maximum(rows, 1e-300), 0.5)        # [ω, own]
+    c1 = np.arange(n + 1)
+    counts = np.column_stack([n - c1, c1])
+    uniform = lambda a: np.asarray(a, dtype=float) @ M @ counts.T / n            # noqa: E731
+
+    def tables(a, w):
+        from scipy.stats import binom
+        bs = [binom.pmf(np.arange(at + 1), at, q[w, t]) for t, at in enumerate(np.asarray(a, dtype=int))]
+        total = np.array([1.0])
+        for b in bs:
+            total = np.convolve(total, b)
+        S = np.zeros(n + 1)
+        ok = total > 1e-300
+        for t, b in enumerate(bs):
+            rest = np.array([1.0])
+            for s, bb in enumerate(bs):
+                if s != t:
+                    rest = np.convolve(rest, bb)
+            ex = np.convolve(np.arange(len(b)) * b, rest)
+            ex_t = np.where(ok, ex / np.where(ok, total, 1.0), 0.0)
+            S += M[t, 1] * ex_t + M[t, 0] * (a[t] - ex_t)
+        return total, np.where(ok, S, uniform(a))
+
+    per_w = [tables(own_counts, w) for w in range(prior.n_states)]
+    support = np.concatenate([np.column_stack([np.full(n + 1, w), counts]) for w in range(prior.n_states)])
+    probs = np.concatenate([post[w] * per_w[w][0] for w in range(prior.n_states)])
+    belief = Belief(support, probs / probs.sum())
+    S = np.concatenate([per_w[w][1] for w in range(prior.n_states)])
+    cache = {}
+
+    def against(a):
+        key = tuple(int(x) for x in a)
+        if key not in cache:
+            cache[key] = np.concatenate([tables(np.asarray(key), w)[1] for w in range(prior.n_states)])
+        return cache[key]
+
+    return belief, S, against
 
 
 class _RoleState:
@@ -218,10 +313,10 @@ class Bayesian(Strategy):
                 if k.size:
                     # P(announcement = types | frequency c*, offer) = ((1−γ) + γ m^−n) / ((1−γ) + #arr·γ m^−n)
                     log_mn = -m.n * np.log(m.m_opp)
-                    w = ((1 - g) + g * np.exp(log_mn)) / ((1 - g) + g * np.exp(log_arr[k[0]] + log_mn))
+                    w = ((1 - g) + g * np.exp(log_mn)) / ((1 - g) + g * np.exp(log_arr[k] + log_mn))
                     exact = float(m.M[m.own, ann].sum())
                     m.S = m.S.copy()
-                    m.S[k[0]] = w * exact + (1 - w) * m.S[k[0]]
+                    m.S[k] = w * exact + (1 - w) * m.S[k]   # several points only under CommonShockPrior
             self._update(m, np.logaddexp(intended, tremble))
         elif isinstance(action, (Reject, AcceptItems)) and my_offer is not None:
             if isinstance(action, AcceptItems) and action.items:

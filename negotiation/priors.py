@@ -147,3 +147,112 @@ class JointPMF:
 
     def describe(self) -> str:
         return f"explicit pmf over {len(self.probs)} type profiles"
+
+
+class CommonShockPrior:
+    """A mixture of i.i.d. priors: a common shock ω drawn once, then items i.i.d. given ω.
+
+    ``shock_probs[w]`` = π_ω, the probability of state w (ω ∈ {0, …, K−1});
+    ``joints[w]`` = f_ω, the per-item pmf over Θ_a × Θ_b in state w (a K×|Θ_a|×|Θ_b|
+    array or list of matrices). Given ω the items' type pairs are i.i.d. from f_ω;
+    f_ω may be a product of marginals (types independent across the parties given ω)
+    or not. Unconditionally the items are exchangeable but *correlated* (through ω),
+    and so are the parties' types: an agent's own types are evidence about ω.
+
+    E[S | own types] needs the posterior over ω given own types θ_i:
+    P(ω | θ_i) ∝ π_ω · Π_k f_ω,i(θ_ik) (f_ω,i the marginal of f_ω for party i).
+    """
+
+    def __init__(self, shock_probs, joints):
+        self.shock_probs = check_probability_vector("shock_probs", shock_probs)
+        try:
+            j = np.asarray(joints, dtype=float)
+        except (TypeError, ValueError):
+            raise ParameterError("joints", "must be a list of equally shaped |Θ_a|×|Θ_b| matrices") from None
+        if j.ndim != 3:
+            raise ParameterError("joints", f"must be a list of |Θ_a|×|Θ_b| matrices (one per state), "
+                                           f"got shape {j.shape}")
+        if j.shape[0] != len(self.shock_probs):
+            raise ParameterError("joints", f"{j.shape[0]} per-item pmfs but {len(self.shock_probs)} "
+                                           f"state probabilities")
+        for w in range(j.shape[0]):
+            check_probability_vector(f"joints[{w}]", j[w].ravel())
+        self.joints = j
+        self.n_states = j.shape[0]
+        self._state_cdf = np.cumsum(self.shock_probs)
+        self._cdfs = np.cumsum(j.reshape(j.shape[0], -1), axis=1)
+
+    @classmethod
+    def independent(cls, shock_probs, p_a, p_b) -> "CommonShockPrior":
+        """f_ω = p_a[ω] ⊗ p_b[ω]: types independent across the parties given ω."""
+        pa = [check_probability_vector(f"p_a[{w}]", p) for w, p in enumerate(p_a)]
+        pb = [check_probability_vector(f"p_b[{w}]", p) for w, p in enumerate(p_b)]
+        if len(pa) != len(pb):
+            raise ParameterError("p_b", f"{len(pa)} marginals for Alice but {len(pb)} for Bob")
+        if len({p.shape for p in pa}) > 1 or len({p.shape for p in pb}) > 1:
+            raise ParameterError("marginals", "every state needs marginals over the same type sets")
+        return cls(shock_probs, [np.outer(a, b) for a, b in zip(pa, pb)])
+
+    # ------------------------------------------------------------ helpers
+    def marginal(self, role) -> np.ndarray:
+        """Per-state marginals f_ω,role: shape (K, |Θ_role|)."""
+        return self.joints.sum(axis=2) if role == "a" else self.joints.sum(axis=1)
+
+    def is_independent_given_state(self, atol: float = 1e-12) -> bool:
+        pa, pb = self.marginal("a"), self.marginal("b")
+        return bool(np.allclose(self.joints, pa[:, :, None] * pb[:, None, :], atol=atol))
+
+    def state_posterior(self, role, own) -> np.ndarray:
+        """P(ω | own types of ``role``), computed in logs."""
+        own = np.asarray(own, dtype=np.intp)
+        marg = self.marginal(role)
+        counts = np.bincount(own, minlength=marg.shape[1]) if own.size else np.zeros(marg.shape[1], dtype=int)
+        with np.errstate(divide="ignore"):
+            logp = np.log(self.shock_probs) + (counts[None, :] * np.where(counts[None, :] > 0, np.log(marg),
+                                                                            0.0)).sum(axis=1)
+        if not np.isfinite(logp).any():
+            raise ParameterError("types", "own types have prior probability 0")
+        p = np.exp(logp - logp.max())
+        return p / p.sum()
+
+    def state_surplus(self, env) -> np.ndarray:
+        """s̄_ω = E[S(θ_ak, θ_bk) | ω] per item, one per state."""
+        return (self.joints * env.item_surplus[None, :, :]).sum(axis=(1, 2))
+
+    # ------------------------------------------------------------ interface
+    def validate(self, env) -> None:
+        if self.joints.shape[1:] != (len(env.types_a), len(env.types_b)):
+            raise ParameterError("prior", f"per-item pmfs have shape {self.joints.shape[1:]}, the environment "
+                                          f"needs (|Θ_a|, |Θ_b|) = {(len(env.types_a), len(env.types_b))}")
+
+    def sample_state(self, rng: np.random.Generator) -> int:
+        return min(int(np.searchsorted(self._state_cdf, rng.random(), side="right")), self.n_states - 1)
+
+    def sample_given(self, rng: np.random.Generator, n: int, state: int):
+        cdf = self._cdfs[state]
+        k = np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), cdf.size - 1)
+        return np.divmod(k, self.joints.shape[2])
+
+    def sample_with_state(self, rng: np.random.Generator, n: int):
+        """(ω, (θ_a, θ_b)): the state first, then n i.i.d. items from f_ω."""
+        w = self.sample_state(rng)
+        return w, self.sample_given(rng, n, w)
+
+    def sample(self, rng: np.random.Generator, n: int):
+        return self.sample_with_state(rng, n)[1]
+
+    def expected_surplus(self, env) -> float:
+        return env.n_items * float(self.shock_probs @ self.state_surplus(env))
+
+    def item_surplus_given(self, env, role, own) -> np.ndarray:
+        # E[S_k | θ_i] = Σ_ω P(ω | θ_i) · E_ω[S(θ_ak, θ_bk) | θ_ik]: the conditional rows/cols of f_ω.
+        own = np.asarray(own, dtype=np.intp)
+        post = self.state_posterior(role, own)
+        axis = 2 if role == "a" else 1
+        w = self.joints * env.item_surplus[None, :, :]
+        cond = w.sum(axis=axis) / np.maximum(self.joints.sum(axis=axis), 1e-300)   # (K, |Θ_role|)
+        return post @ cond[:, own]
+
+    def describe(self) -> str:
+        return (f"common shock ω with P = {self.shock_probs.round(4).tolist()}; given ω items i.i.d. with "
+                f"per-item pmfs {[j.round(4).tolist() for j in self.joints]}")

@@ -4,3 +4,4 @@ from scenarios import jsx_example2, jsx_examples_3_4, jsx_known_surplus, jsx_sec
 from scenarios import jsx_theorem3  # noqa: F401,E402
 from scenarios import gm_mediation  # noqa: F401,E402
 from scenarios import jsx_section61, jsx_theorems45  # noqa: F401,E402
+from scenarios import jsx_theorem4  # noqa: F401,E402

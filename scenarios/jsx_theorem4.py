@@ -1,0 +1,228 @@
+"""JSX Theorem 4 (supplementary appendix A.1) with a growing number of items and a common shock.
+
+Theorem 4 drops Theorem 3's independence: types may be correlated across the
+parties and the items, so an agent's beliefs about the other depend on its own
+types, and beliefs are only required to satisfy *bounded updating at rate β*
+(no posterior may exceed β times its prior on any event, per step). Here the
+correlation comes from a common shock: a state ω ∈ {good, bad} is drawn once
+per negotiation (P = ``shock_probs``), and given ω the n items' type pairs are
+i.i.d. from a per-item pmf f_ω (:class:`negotiation.priors.CommonShockPrior`).
+Default: the rugs of §2.1 (costs {0, 8}, values {2, 10}); in the good state
+P(cost 0) = P(value 10) = 0.75, in the bad state 0.25, independently across the
+parties given ω, so s̄_good = 6.375, s̄_bad = 1.375 per item, E[S]/n = 3.875.
+(``joints`` replaces the per-state pmfs, e.g. by ones correlated within items.)
+
+Players: ``bayesian`` on both sides with bounded updating at rate ``beta``
+(footnote 30's rounding to the boundary) whose opponent model trembles at rate
+``model_gamma``; their belief is over (ω, opponent frequency) pairs
+(:func:`agents.bayesian.common_shock_belief`). Protocol: frequency (§3.3.4) with
+demands on the grid V^{n,Δ} = {−S_max, …, 0, …, S_max}, S_max = n·max S.
+
+What "converging per-item surplus" means here. Given ω, S/n → s̄_ω, but ω
+does not vanish with n: S/n converges to a *random* limit, so Theorem 4's
+hypothesis (a deterministic S̄) fails unconditionally and holds conditionally
+on ω. Each agent learns ω from its own n types (the posterior concentrates
+exponentially), so the scenario measures everything against the conditional
+benchmark n·s̄_ω (the Rubinstein shares of n·s̄_ω, linear in the surplus, have
+expectation the Rubinstein shares of E[S]):
+
+- ``p_agree_t0``; ``efficiency`` = realized / S(θ); ``cond_surplus_ratio`` =
+  realized / (n s̄_ω); ``surplus_ratio`` = realized / E[S] (its *mean* → 1,
+  but run by run it sits near s̄_ω/s̄, reported as ``p_surplus_within_20pct``
+  against ``p_cond_surplus_within_20pct``);
+- ``payoff_ratio_a/b`` = payoff / Rubinstein share of n s̄_ω (per run), and
+  ``payoff_ratio_uncond_a/b`` = payoff / Rubinstein share of E[S];
+- ``per_item_inefficiency`` = (S(θ) − realized)/n with its log–log slope.
+
+Checks (numbers only, as in theorem-3): P(agreement at t = 0), efficiency,
+the conditional payoff ratio of Alice and the per-item inefficiency improve
+with n; at the largest n the conditional surplus ratio exceeds 0.95 and both
+conditional payoff ratios lie in (0.95, 1.05); run by run the realized surplus
+concentrates around n s̄_ω (P(within 20 %) > 0.9) but not around E[S]
+(P(within 20 %) < 0.5 — with these defaults it is ≈ 0: the unconditional
+statement of Theorem 4 does not hold for a common shock).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from negotiation import registry
+from negotiation.beliefs import check_beta
+from negotiation.environment import TypeProfile, exchange
+from negotiation.errors import ParameterError
+from negotiation.model import NegotiationModel
+from negotiation.priors import CommonShockPrior
+from negotiation.registry import register_scenario
+from negotiation.runner import mean_se, spawn_generators, summarize
+from negotiation.scenario import _jsonable
+from negotiation.theory import rubinstein_shares
+from scenarios.jsx_theorem3 import Theorem3, _monotone, _se, fit_slope
+
+DEFAULT_NS = [4, 16, 64, 256, 1024]
+GOOD_BAD_P_A = [[0.75, 0.25], [0.25, 0.75]]     # P(cost 0), P(cost 8) in states good, bad
+GOOD_BAD_P_B = [[0.25, 0.75], [0.75, 0.25]]     # P(value 2), P(value 10) in states good, bad
+
+
+@register_scenario
+class Theorem4(Theorem3):
+    name = "theorem-4"
+    title = ("Frequency protocol, common-shock rugs (ω ∈ {good, bad}), bounded-updating Bayesian players: "
+             "efficiency and Rubinstein shares as n grows")
+    section = "JSX Supp. App. A.1 Theorem 4"
+    rows = ()
+    defaults = {"discount": 0.9, "ns": DEFAULT_NS, "beta": 20.0, "model_gamma": 0.01,
+                "shock_probs": [0.5, 0.5], "p_a": GOOD_BAD_P_A, "p_b": GOOD_BAD_P_B, "joints": None,
+                "demand_step": 1.0, "max_periods": 100}
+    default_runs = 200
+
+    # ------------------------------------------------------------ parameters
+    def prior(self, params) -> CommonShockPrior:
+        if params.get("joints") is not None:
+            return CommonShockPrior(params["shock_probs"], params["joints"])
+        return CommonShockPrior.independent(params["shock_probs"], params["p_a"], params["p_b"])
+
+    def environment(self, params, n: int = 1):
+        return exchange(n, prior=self.prior(params), discount_a=params["discount_a"],
+                        discount_b=params["discount_b"])
+
+    def strategy_params(self, params) -> dict:
+        try:
+            beta = check_beta(params["beta"])
+        except ParameterError as e:
+            raise ParameterError("beta", str(e).split(": ", 1)[-1]) from None
+        g = params["model_gamma"]
+        if not isinstance(g, (int, float)) or not 0.0 < float(g) < 1.0:
+            raise ParameterError("model_gamma", f"must lie in (0, 1), got {g!r}")
+        return {"gamma": float(g), "beta": beta}
+
+    def pairing(self, params, n: int):
+        from negotiation.scenario import Pairing
+
+        sp = self.strategy_params(params)
+        env = self.environment(params, n)
+        a, b = rubinstein_shares(env.expected_surplus(), params["discount_a"], params["discount_b"])
+        return Pairing(f"n = {n}, β = {sp['beta']:g}", "frequency", "bayesian", "bayesian",
+                       {"p_agree_t0": 1.0, "cond_surplus_ratio": 1.0, "surplus_ratio": 1.0,
+                        "payoff_ratio_a": 1.0, "payoff_ratio_b": 1.0, "payoff_a": a, "payoff_b": b},
+                       alice_params=sp, bob_params=dict(sp))
+
+    # ----------------------------------------------------------------- run
+    def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None) -> dict:
+        runs = self.default_runs if runs is None else int(runs)
+        if runs < 2:
+            raise ParameterError("runs", f"must be >= 2 to give standard errors, got {runs}")
+        params = self.parameters(overrides)
+        ns = self.ns(params)
+        prior = self.prior(params)
+        da, db = params["discount_a"], params["discount_b"]
+        results = []
+        for i, n in enumerate(ns):
+            env = self.environment(params, n)
+            p = self.pairing(params, n)
+            protocol = self.frequency_protocol(params, env)
+            alice = registry.strategy(p.alice, **p.alice_params)
+            bob = registry.strategy(p.bob, **p.bob_params)
+            rows, states = [], []
+            for rng in spawn_generators([int(seed), i], runs):
+                w, (ta, tb) = prior.sample_with_state(rng, n)
+                out = NegotiationModel(env, protocol, alice, bob, rng=rng, types=TypeProfile(ta, tb),
+                                       tree=tree).run()
+                rows.append(out.record())
+                states.append(w)
+            import pandas as pd
+
+            df = pd.DataFrame(rows)
+            states = np.asarray(states)
+            s_cond = n * prior.state_surplus(env)[states]          # n·s̄_ω per run
+            e_s = env.expected_surplus()
+            ra, rb = rubinstein_shares(1.0, da, db)                  # shares per unit of surplus
+            sim = summarize(df)
+            real = df["discounted_surplus"].to_numpy()
+            sim["surplus_ratio"] = mean_se(real / e_s)
+            sim["cond_surplus_ratio"] = mean_se(real / s_cond)
+            sim["p_surplus_within_20pct"] = mean_se(np.abs(real / e_s - 1) < 0.2)
+            sim["p_cond_surplus_within_20pct"] = mean_se(np.abs(real / s_cond - 1) < 0.2)
+            sim["payoff_ratio_a"] = mean_se(df["payoff_a"] / (ra * s_cond))
+            sim["payoff_ratio_b"] = mean_se(df["payoff_b"] / (rb * s_cond))
+            sim["payoff_ratio_uncond_a"] = mean_se(df["payoff_a"] / (ra * e_s))
+            sim["payoff_ratio_uncond_b"] = mean_se(df["payoff_b"] / (rb * e_s))
+            sim["per_item_inefficiency"] = mean_se((df["first_best"] - df["discounted_surplus"]) / n)
+            sim["p_state_good"] = mean_se(states == 0)
+            results.append({"label": p.label, "protocol": p.protocol, "alice": p.alice, "bob": p.bob, "n": n,
+                            "simulated": sim, "theory": p.theory,
+                            "items_at_zero_max": int(df["items_at_zero"].max())})
+        loss = [r["simulated"]["per_item_inefficiency"]["mean"] for r in results]
+        env1 = self.environment(params, 1)
+        theory = {"state_probs": prior.shock_probs.tolist(), "state_item_surplus": prior.state_surplus(env1).tolist(),
+                  "s_bar": float(env1.expected_surplus()), "ns": ns, "fitted_loglog_slope": fit_slope(ns, loss),
+                  "demand_grid_step": params["demand_step"], "prior": prior.describe()}
+        return {"scenario": self.name, "title": self.title, "reference_rows": list(self.rows),
+                "parameters": _jsonable(params), "runs": runs, "seed": seed, "theory": theory,
+                "pairings": results, "checks": self.checks(params, None, results, theory)}
+
+    # -------------------------------------------------------------- checks
+    def checks(self, params, env, results, theory=None) -> list[dict]:
+        out = []
+        if len(results) >= 2:
+            for metric, sign in (("p_agree_t0", 1), ("efficiency", 1), ("per_item_inefficiency", -1),
+                                 ("payoff_ratio_a", 1)):
+                out.append(_monotone(results, metric, sign))
+        last = results[-1]["simulated"]
+        n = results[-1]["n"]
+        for metric, lo, hi in (("cond_surplus_ratio", 0.95, math.inf), ("payoff_ratio_a", 0.95, 1.05),
+                               ("payoff_ratio_b", 0.95, 1.05), ("p_cond_surplus_within_20pct", 0.9, math.inf),
+                               ("p_surplus_within_20pct", -math.inf, 0.5)):
+            m = last[metric]["mean"]
+            out.append({"claim": f"{metric} at the largest n = {n} lies in ({lo}, {hi})",
+                        "passed": bool(lo < m < hi), "detail": f"{m:.4f} ± {last[metric]['se']:.4f}"})
+        return out
+
+    def plot(self, result, path) -> bool:
+        plot_theorem4(result, path)
+        return True
+
+
+def plot_theorem4(result: dict, path) -> None:
+    """Log–log per-item inefficiency against n, and the ratios (conditional on ω and not) against n."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rs = result["pairings"]
+    ns = np.array([r["n"] for r in rs], dtype=float)
+    loss = np.array([r["simulated"]["per_item_inefficiency"]["mean"] for r in rs])
+    err = np.array([2 * _se(r["simulated"]["per_item_inefficiency"]) for r in rs])
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    ok = loss > 0
+    ax1.errorbar(ns[ok], loss[ok], yerr=np.minimum(err, loss * 0.999)[ok], fmt="o", label="simulated (±2 s.e.)")
+    slope = result["theory"]["fitted_loglog_slope"]
+    if ok.sum() >= 2 and slope == slope:
+        c = np.exp(np.mean(np.log(loss[ok]) - slope * np.log(ns[ok])))
+        ax1.plot(ns, c * ns ** slope, "-", label=f"fit: slope {slope:.2f}")
+        ref = np.exp(np.mean(np.log(loss[ok]) + 0.5 * np.log(ns[ok])))
+        ax1.plot(ns, ref * ns ** -0.5, "--", color="grey", label="n^(−1/2)")
+    ax1.set_xscale("log")
+    ax1.set_yscale("log")
+    ax1.set_xlabel("n (items)")
+    ax1.set_ylabel("per-item inefficiency (S − realized)/n")
+    ax1.legend(fontsize=8)
+    for metric, label in (("p_agree_t0", "P(agreement at t = 0)"),
+                          ("cond_surplus_ratio", "realized / (n s̄_ω)"),
+                          ("payoff_ratio_a", "Alice / Rubinstein share of n s̄_ω"),
+                          ("payoff_ratio_b", "Bob / Rubinstein share of n s̄_ω"),
+                          ("p_surplus_within_20pct", "P(|realized / E[S] − 1| < 0.2)")):
+        ax2.errorbar(ns, [r["simulated"][metric]["mean"] for r in rs],
+                     yerr=[2 * _se(r["simulated"][metric]) for r in rs], marker="o", capsize=3, label=label)
+    ax2.axhline(1.0, color="black", lw=0.8)
+    ax2.axhline(0.95, color="grey", lw=0.8, ls=":")
+    ax2.set_xscale("log")
+    ax2.set_xlabel("n (items)")
+    ax2.legend(fontsize=7)
+    fig.suptitle(f"{result['scenario']}: {result['title']}", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

@@ -56,6 +56,11 @@ subgame-perfect play of Theorems 1–2, so the bayesian reaches the Rubinstein
 split against ``rubinstein``. It ignores that future demands are also shaded
 for uncertainty and Phase 2 "No" risk (both vanish as n grows).
 
+A responder values a frequency offer at E[S | own types, announced frequency]
+minus the demand: the uniform arrangement a·M·c/n, or under a common-shock
+prior correlated within items the posterior average over ω of S_(ω,c)
+(``OpponentModel.surplus_given_announced``).
+
 Phase 2 of the frequency protocol (footnote 16): the offerer announces
 truthfully (nearest to its true types if the accepted frequency is not its
 own, as after a tremble); the responder picks the efficient x for the
@@ -147,6 +152,19 @@ class OpponentModel:
             return self._against(a)
         return a @ self.M @ self.counts.T / self.n
 
+    def surplus_given_announced(self, counts) -> float:
+        """E[S | own types, the opponent's announced frequency] (what we expect from an offer's terms).
+
+        Uniform arrangement a·M·c/n, except under a :class:`CommonShockPrior` correlated within items,
+        where it is the posterior average over ω of S_(ω,c) (falling back to a·M·c/n if c has no mass).
+        """
+        c = np.asarray(counts)
+        if self._against is not None:
+            w = self.belief.probs * np.all(self.counts == c[None, :], axis=1)
+            if w.sum() > 0:
+                return float(w @ self.S / w.sum())
+        return float(self.own_counts @ self.M @ c) / self.n
+
     def opponent_type_index(self) -> np.ndarray:
         """Single item: the opponent's type index per support point."""
         return self.counts.argmax(axis=1)
@@ -201,7 +219,9 @@ def common_shock_belief(prior: CommonShockPrior, role: str, M: np.ndarray, own_c
     q = np.where(rows > 0, joints[:, :, 1] / np.maximum(rows, 1e-300), 0.5)        # [ω, own]
     c1 = np.arange(n + 1)
     counts = np.column_stack([n - c1, c1])
-    uniform = lambda a: np.asarray(a, dtype=float) @ M @ counts.T / n            # noqa: E731
+
+    def uniform(a):
+        return np.asarray(a, dtype=float) @ M @ counts.T / n
 
     def tables(a, w):
         from scipy.stats import binom
@@ -420,7 +440,7 @@ class Bayesian(Strategy):
         need = self._cont(obs, obs.role, float(m.belief.expect(m.S)))
         offer = obs.offer
         if isinstance(offer, FrequencyOffer):
-            value = float(m.own_counts @ m.M @ np.asarray(offer.counts)) / m.n - offer.demand
+            value = m.surplus_given_announced(offer.counts) - offer.demand
             return ACCEPT_TERMS if accepts(value, need) else REJECT
         if isinstance(offer, ShareDemand):
             return respond_requiring(obs, space, 0.0, required_total=need)

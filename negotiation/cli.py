@@ -187,7 +187,7 @@ def play_mediation(args, sets: dict) -> int:
 
 DEMO_SCENARIOS = {"rugs-second-best": 500, "rugs-example-1": 300, "example-2": 100, "known-surplus": 100,
                   "combinatorial-n20": 100, "example-3": 1000, "example-4": 2, "theorem-3": 100,
-                  "section-6-1": 200, "theorems-4-5": 100,
+                  "section-6-1": 200, "theorems-4-5": 100, "theorem-4": 100,
                   "gm-shuttle": 500, "gm-back-and-forth": 500, "gm-static": 1000, "gm-single-round": 500,
                   "gm-partnership": 500, "gm-general-priors": 500, "gm-private-information": 500}
 

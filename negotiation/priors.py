@@ -183,7 +183,7 @@ class CommonShockPrior:
         self._cdfs = np.cumsum(j.reshape(j.shape[0], -1), axis=1)
 
     @classmethod
-    def independent(cls, shock_probs, p_a, p_b) -> "CommonShockPrior":
+    def independent(cls, shock_probs, p_a, p_b) -> CommonShockPrior:
         """f_ω = p_a[ω] ⊗ p_b[ω]: types independent across the parties given ω."""
         pa = [check_probability_vector(f"p_a[{w}]", p) for w, p in enumerate(p_a)]
         pb = [check_probability_vector(f"p_b[{w}]", p) for w, p in enumerate(p_b)]

@@ -67,7 +67,6 @@ import itertools
 
 import numpy as np
 
-from agents.common import accepts
 from negotiation.environment import TypeProfile
 from negotiation.errors import ParameterError
 from negotiation.priors import IIDPrior, JointPMF

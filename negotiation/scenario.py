@@ -97,6 +97,18 @@ class Scenario:
         return True
 
     # ----------------------------------------------------------------- run
+    def checked_runs(self, runs) -> int:
+        runs = self.default_runs if runs is None else int(runs)
+        if runs < 2:
+            raise ParameterError("runs", f"must be >= 2 to give standard errors, got {runs}")
+        return runs
+
+    def result(self, params: dict, runs: int, seed, theory: dict, pairings: list, checks: list) -> dict:
+        """The scenario JSON shape of this module's docstring."""
+        return {"scenario": self.name, "title": self.title, "reference_rows": list(self.rows),
+                "parameters": _jsonable(params), "runs": runs, "seed": seed,
+                "theory": theory, "pairings": pairings, "checks": checks}
+
     def build_protocol(self, pairing: Pairing, params: dict):
         kw = {**self.protocol_params(params), **pairing.protocol_params}
         if pairing.protocol == "item-by-item":
@@ -105,9 +117,7 @@ class Scenario:
 
     def run(self, runs: int | None = None, seed=0, overrides: dict | None = None, progress: bool = False,
             tree=None) -> dict:
-        runs = self.default_runs if runs is None else int(runs)
-        if runs < 2:
-            raise ParameterError("runs", f"must be >= 2 to give standard errors, got {runs}")
+        runs = self.checked_runs(runs)
         params = self.parameters(overrides)
         env = self.environment(params)
         results = []
@@ -120,10 +130,8 @@ class Scenario:
             results.append({"label": p.label, "protocol": p.protocol, "alice": p.alice, "bob": p.bob,
                             "simulated": summarize(df), "theory": p.theory,
                             "items_at_zero_max": int(df["items_at_zero"].max())})
-        return {"scenario": self.name, "title": self.title, "reference_rows": list(self.rows),
-                "parameters": _jsonable(params), "runs": runs, "seed": seed,
-                "theory": self.theory(params, env), "pairings": results,
-                "checks": self.checks(params, env, results)}
+        return self.result(params, runs, seed, self.theory(params, env), results,
+                           self.checks(params, env, results))
 
 
 class TheoryScenario(Scenario):
@@ -145,17 +153,6 @@ class TheoryScenario(Scenario):
             params[key] = value
         return params
 
-    def checked_runs(self, runs) -> int:
-        runs = self.default_runs if runs is None else int(runs)
-        if runs < 2:
-            raise ParameterError("runs", f"must be >= 2 to give standard errors, got {runs}")
-        return runs
-
-    def result(self, params: dict, runs: int, seed, theory: dict, pairings: list, checks: list) -> dict:
-        """The scenario JSON shape of this module's docstring."""
-        return {"scenario": self.name, "title": self.title, "reference_rows": list(self.rows),
-                "parameters": _jsonable(params), "runs": runs, "seed": seed,
-                "theory": theory, "pairings": pairings, "checks": checks}
 
 
 def _jsonable(d: dict) -> dict:

@@ -40,7 +40,7 @@ from negotiation.environment import exchange
 from negotiation.errors import ParameterError
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se, simulate, summarize
-from negotiation.scenario import Pairing, Scenario, _jsonable
+from negotiation.scenario import Pairing, Scenario
 from negotiation.theory import rubinstein_shares
 
 DEFAULT_NS = [4, 16, 64, 256, 1024, 4096]
@@ -134,9 +134,7 @@ class Theorem3(Scenario):
 
     # ----------------------------------------------------------------- run
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None) -> dict:
-        runs = self.default_runs if runs is None else int(runs)
-        if runs < 2:
-            raise ParameterError("runs", f"must be >= 2 to give standard errors, got {runs}")
+        runs = self.checked_runs(runs)
         params = self.parameters(overrides)
         ns = self.ns(params)
         results = []
@@ -161,9 +159,7 @@ class Theorem3(Scenario):
         loss = [r["simulated"]["per_item_inefficiency"]["mean"] for r in results]
         theory = {"s_bar": 3.5, "ns": ns, "fitted_loglog_slope": fit_slope(ns, loss),
                   "theory_slope": -0.5, "demand_grid_step": params["demand_step"]}
-        return {"scenario": self.name, "title": self.title, "reference_rows": list(self.rows),
-                "parameters": _jsonable(params), "runs": runs, "seed": seed, "theory": theory,
-                "pairings": results, "checks": self.checks(params, None, results, theory)}
+        return self.result(params, runs, seed, theory, results, self.checks(params, None, results, theory))
 
     # -------------------------------------------------------------- checks
     def checks(self, params, env, results, theory=None) -> list[dict]:

@@ -88,7 +88,6 @@ from negotiation.model import NegotiationModel
 from negotiation.priors import CommonShockPrior
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se, spawn_generators, summarize
-from negotiation.scenario import _jsonable
 from negotiation.theory import rubinstein_shares
 from scenarios.jsx_theorem3 import Theorem3, _monotone, _se, fit_slope
 
@@ -142,9 +141,7 @@ class Theorem4(Theorem3):
 
     # ----------------------------------------------------------------- run
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None) -> dict:
-        runs = self.default_runs if runs is None else int(runs)
-        if runs < 2:
-            raise ParameterError("runs", f"must be >= 2 to give standard errors, got {runs}")
+        runs = self.checked_runs(runs)
         params = self.parameters(overrides)
         ns = self.ns(params)
         prior = self.prior(params)
@@ -190,9 +187,7 @@ class Theorem4(Theorem3):
         theory = {"state_probs": prior.shock_probs.tolist(), "state_item_surplus": prior.state_surplus(env1).tolist(),
                   "s_bar": float(env1.expected_surplus()), "ns": ns, "fitted_loglog_slope": fit_slope(ns, loss),
                   "demand_grid_step": params["demand_step"], "prior": prior.describe()}
-        return {"scenario": self.name, "title": self.title, "reference_rows": list(self.rows),
-                "parameters": _jsonable(params), "runs": runs, "seed": seed, "theory": theory,
-                "pairings": results, "checks": self.checks(params, None, results, theory)}
+        return self.result(params, runs, seed, theory, results, self.checks(params, None, results, theory))
 
     # -------------------------------------------------------------- checks
     def checks(self, params, env, results, theory=None) -> list[dict]:

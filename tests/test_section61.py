@@ -15,7 +15,7 @@ from negotiation.errors import IllegalAction, ParameterError
 from negotiation.model import NegotiationModel
 from negotiation.priors import JointPMF
 from protocols.menu import (REJECT, TAKE_BOTH, TAKE_ITEM, MenuChoice, MenuOffer, MenuOfferSpace, MenuResponseSpace,
-                            TwoItemMenu, section61_exchange)
+                            section61_exchange)
 from negotiation.actions import ValueSet
 
 registry.load_builtins()

@@ -47,6 +47,7 @@ from mesa.experimental.devs.eventlist import Priority
 from negotiation.errors import IllegalAction, ParameterError
 from negotiation.gametree import GameTree
 from negotiation.mediation.distributions import as_values
+from negotiation.strategy import Strategy
 
 __all__ = ["ROLES", "Observation", "Discovery", "MediationOutcome", "MediationStrategy", "MediationProtocol",
            "Trader", "Mediator", "MediationModel", "play", "simulate", "hitting_time", "summarize_outcomes"]
@@ -134,8 +135,11 @@ class MediationOutcome:
 
 
 # -------------------------------------------------------------------------- interfaces
-class MediationStrategy:
+class MediationStrategy(Strategy):
     """A party's strategy in a mediation procedure (Axelrod shape: metadata + decision methods).
+
+    It shares :class:`negotiation.strategy.Strategy`'s metadata and protocol
+    check; instead of one ``act`` it answers the questions a procedure asks.
 
     A procedure calls only the methods it needs: :meth:`stop` (shuttle, back-and-forth),
     :meth:`decide` (the deciding party in shuttle diplomacy: provide the service?),
@@ -146,13 +150,7 @@ class MediationStrategy:
     """
 
     name = "mediation-strategy"
-    section = ""
-    stochastic = False
-    protocols: tuple | None = None
     wants_visits = False
-
-    def reset(self, role: str, rng: np.random.Generator) -> None:
-        """Called once per play before the first decision."""
 
     def stop(self, obs: Observation) -> bool:
         raise IllegalAction(f"{self.name!r} cannot decide whether to stop")
@@ -168,14 +166,6 @@ class MediationStrategy:
 
     def bid(self, obs: Observation) -> float:
         raise IllegalAction(f"{self.name!r} cannot bid")
-
-    def check_protocol(self, protocol_name: str) -> None:
-        if self.protocols is not None and protocol_name not in self.protocols:
-            raise ParameterError("strategy", f"{self.name!r} cannot play {protocol_name!r}; "
-                                             f"it plays {', '.join(self.protocols)}")
-
-    def __repr__(self):
-        return f"{type(self).__name__}()"
 
 
 class MediationProtocol:

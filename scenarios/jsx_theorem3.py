@@ -163,23 +163,29 @@ class Theorem3(Scenario):
 
     # -------------------------------------------------------------- checks
     def checks(self, params, env, results, theory=None) -> list[dict]:
-        out = []
-        if len(results) >= 2:
-            for metric, sign in (("p_agree_t0", 1), ("efficiency", 1), ("per_item_inefficiency", -1),
-                                 ("payoff_ratio_a", 1)):
-                out.append(_monotone(results, metric, sign))
-        last = results[-1]["simulated"]
-        n = results[-1]["n"]
-        for metric, lo, hi in (("surplus_ratio", 0.95, math.inf), ("payoff_ratio_a", 0.95, 1.05),
-                               ("payoff_ratio_b", 0.95, 1.05)):
-            m = last[metric]["mean"]
-            out.append({"claim": f"{metric} at the largest n = {n} lies in ({lo}, {hi})",
-                        "passed": bool(lo < m < hi), "detail": f"{m:.4f} ± {last[metric]['se']:.4f}"})
+        out = convergence_checks(results, (("surplus_ratio", 0.95, math.inf), ("payoff_ratio_a", 0.95, 1.05),
+                                           ("payoff_ratio_b", 0.95, 1.05)))
         if theory is not None and len(results) >= 3:
             s = theory["fitted_loglog_slope"]
             out.append({"claim": "per-item inefficiency falls roughly like n^(−1/2): fitted slope in [−1, −0.25]",
                         "passed": bool(-1.0 <= s <= -0.25), "detail": f"fitted slope {s:.3f}"})
         return out
+
+
+def convergence_checks(results, bounds) -> list[dict]:
+    """Theorems 3–4's claims: the main metrics improve with n, and at the largest n each
+    ``(metric, low, high)`` of ``bounds`` lies strictly inside its interval."""
+    out = []
+    if len(results) >= 2:
+        for metric, sign in (("p_agree_t0", 1), ("efficiency", 1), ("per_item_inefficiency", -1),
+                             ("payoff_ratio_a", 1)):
+            out.append(_monotone(results, metric, sign))
+    last, n = results[-1]["simulated"], results[-1]["n"]
+    for metric, lo, hi in bounds:
+        m = last[metric]["mean"]
+        out.append({"claim": f"{metric} at the largest n = {n} lies in ({lo}, {hi})",
+                    "passed": bool(lo < m < hi), "detail": f"{m:.4f} ± {last[metric]['se']:.4f}"})
+    return out
 
 
 def _monotone(results, metric, sign) -> dict:

@@ -89,7 +89,7 @@ from negotiation.priors import CommonShockPrior
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se, spawn_generators, summarize
 from negotiation.theory import rubinstein_shares
-from scenarios.jsx_theorem3 import Theorem3, _monotone, _se, fit_slope
+from scenarios.jsx_theorem3 import Theorem3, _se, convergence_checks, fit_slope
 
 DEFAULT_NS = [4, 16, 64, 256, 1024, 4096]
 GOOD_BAD_P_A = [[0.75, 0.25], [0.25, 0.75]]     # P(cost 0), P(cost 8) in states good, bad
@@ -191,20 +191,9 @@ class Theorem4(Theorem3):
 
     # -------------------------------------------------------------- checks
     def checks(self, params, env, results, theory=None) -> list[dict]:
-        out = []
-        if len(results) >= 2:
-            for metric, sign in (("p_agree_t0", 1), ("efficiency", 1), ("per_item_inefficiency", -1),
-                                 ("payoff_ratio_a", 1)):
-                out.append(_monotone(results, metric, sign))
-        last = results[-1]["simulated"]
-        n = results[-1]["n"]
-        for metric, lo, hi in (("cond_surplus_ratio", 0.95, math.inf), ("payoff_ratio_a", 0.95, 1.05),
-                               ("payoff_ratio_b", 0.95, 1.05), ("p_cond_surplus_within_20pct", 0.9, math.inf),
-                               ("p_surplus_within_20pct", -math.inf, 0.5)):
-            m = last[metric]["mean"]
-            out.append({"claim": f"{metric} at the largest n = {n} lies in ({lo}, {hi})",
-                        "passed": bool(lo < m < hi), "detail": f"{m:.4f} ± {last[metric]['se']:.4f}"})
-        return out
+        return convergence_checks(results, (
+            ("cond_surplus_ratio", 0.95, math.inf), ("payoff_ratio_a", 0.95, 1.05), ("payoff_ratio_b", 0.95, 1.05),
+            ("p_cond_surplus_within_20pct", 0.9, math.inf), ("p_surplus_within_20pct", -math.inf, 0.5)))
 
     def plot(self, result, path) -> bool:
         plot_theorem4(result, path)

@@ -75,7 +75,7 @@ import numpy as np
 from scipy.special import gammaln
 
 from agents.common import TOLERANCE, accepts, offer_demanding, plausible_choices, respond_requiring
-from agents.trembling import check_gamma
+from negotiation.beliefs import check_gamma
 from negotiation.actions import REJECT, AcceptItems, ItemOffers, ItemOfferSpace, Reject, ShareDemand, ShareDemandSpace
 from negotiation.beliefs import Belief, ZeroProbabilityEvidence, check_beta, iid_frequency_prior
 from negotiation.errors import ParameterError

@@ -12,28 +12,15 @@ JSX footnote 23: trembles are not needed in Phase 2 of the frequency protocol
 
 from __future__ import annotations
 
-import numpy as np
 
 from negotiation import registry
+from negotiation.beliefs import check_gamma
 from negotiation.errors import ParameterError
 from negotiation.registry import register_strategy
 from negotiation.strategy import Strategy
 
 #: Phase 2 of the frequency protocol (JSX §3.3.4).
 PHASE2 = ("announce", "settle")
-
-
-def check_gamma(gamma) -> float:
-    """γ must be a number in [0, 1) (0 = no trembles)."""
-    if isinstance(gamma, (bool, np.bool_)):
-        raise ParameterError("gamma", f"must be a number in [0, 1), got {gamma!r}")
-    try:
-        g = float(gamma)
-    except (TypeError, ValueError):
-        raise ParameterError("gamma", f"must be a number in [0, 1), got {gamma!r}") from None
-    if not 0.0 <= g < 1.0:
-        raise ParameterError("gamma", f"must lie in [0, 1), got {gamma!r}")
-    return g
 
 
 @register_strategy

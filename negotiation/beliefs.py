@@ -94,6 +94,8 @@ class ZeroProbabilityEvidence(ParameterError):
 
 def check_gamma(gamma) -> float:
     """A tremble rate γ lies in [0, 1) (JSX §5.3.1: 0 < γ < 1; γ = 0 means no trembles)."""
+    if isinstance(gamma, (bool, np.bool_)):
+        raise ParameterError("gamma", f"must be a number in [0, 1), got {gamma!r}")
     try:
         g = float(gamma)
     except (TypeError, ValueError):

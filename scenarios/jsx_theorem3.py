@@ -212,8 +212,13 @@ def _se(m: dict) -> float:
     return m["se"] if m["se"] == m["se"] else 0.0
 
 
-def plot_theorem3(result: dict, path) -> None:
-    """Log–log per-item inefficiency against n (with the fitted slope and n^(−1/2)), and the ratios against n."""
+THEOREM3_RATIOS = (("p_agree_t0", "P(agreement at t = 0)"), ("surplus_ratio", "realized surplus / (n s̄)"),
+                   ("payoff_ratio_a", "Alice / Rubinstein share"), ("payoff_ratio_b", "Bob / Rubinstein share"))
+
+
+def plot_convergence(result: dict, path, ratios) -> None:
+    """Log–log per-item inefficiency against n (fitted slope and n^(−1/2)), and ``ratios`` — (metric, label)
+    pairs — against n. Shared by the Theorem 3 and Theorem 4 scenarios."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -224,10 +229,10 @@ def plot_theorem3(result: dict, path) -> None:
     loss = np.array([r["simulated"]["per_item_inefficiency"]["mean"] for r in rs])
     err = np.array([2 * _se(r["simulated"]["per_item_inefficiency"]) for r in rs])
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    ax1.errorbar(ns, loss, yerr=np.minimum(err, loss * 0.999), fmt="o", label="simulated (±2 s.e.)")
+    ok = loss > 0      # a zero loss has no place on log axes
+    ax1.errorbar(ns[ok], loss[ok], yerr=np.minimum(err, loss * 0.999)[ok], fmt="o", label="simulated (±2 s.e.)")
     slope = result["theory"]["fitted_loglog_slope"]
-    ok = loss > 0
-    if ok.sum() >= 2 and slope == slope:
+    if ok.sum() >= 2 and np.isfinite(slope):
         c = np.exp(np.mean(np.log(loss[ok]) - slope * np.log(ns[ok])))
         ax1.plot(ns, c * ns ** slope, "-", label=f"fit: slope {slope:.2f}")
         ref = np.exp(np.mean(np.log(loss[ok]) + 0.5 * np.log(ns[ok])))
@@ -237,16 +242,20 @@ def plot_theorem3(result: dict, path) -> None:
     ax1.set_xlabel("n (items)")
     ax1.set_ylabel("per-item inefficiency (S − realized)/n")
     ax1.legend(fontsize=8)
-    for metric, label in (("p_agree_t0", "P(agreement at t = 0)"), ("surplus_ratio", "realized surplus / (n s̄)"),
-                          ("payoff_ratio_a", "Alice / Rubinstein share"), ("payoff_ratio_b", "Bob / Rubinstein share")):
+    for metric, label in ratios:
         ax2.errorbar(ns, [r["simulated"][metric]["mean"] for r in rs],
                      yerr=[2 * _se(r["simulated"][metric]) for r in rs], marker="o", capsize=3, label=label)
     ax2.axhline(1.0, color="black", lw=0.8)
     ax2.axhline(0.95, color="grey", lw=0.8, ls=":")
     ax2.set_xscale("log")
     ax2.set_xlabel("n (items)")
-    ax2.legend(fontsize=8)
+    ax2.legend(fontsize=7)
     fig.suptitle(f"{result['scenario']}: {result['title']}", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def plot_theorem3(result: dict, path) -> None:
+    """The convergence figure of Theorem 3."""
+    plot_convergence(result, path, THEOREM3_RATIOS)

@@ -89,7 +89,7 @@ from negotiation.priors import CommonShockPrior
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se, spawn_generators, summarize
 from negotiation.theory import rubinstein_shares
-from scenarios.jsx_theorem3 import Theorem3, _se, convergence_checks, fit_slope
+from scenarios.jsx_theorem3 import Theorem3, convergence_checks, fit_slope, plot_convergence
 
 DEFAULT_NS = [4, 16, 64, 256, 1024, 4096]
 GOOD_BAD_P_A = [[0.75, 0.25], [0.25, 0.75]]     # P(cost 0), P(cost 8) in states good, bad
@@ -200,44 +200,12 @@ class Theorem4(Theorem3):
         return True
 
 
+THEOREM4_RATIOS = (("p_agree_t0", "P(agreement at t = 0)"), ("cond_surplus_ratio", "realized / (n s̄_ω)"),
+                   ("payoff_ratio_a", "Alice / Rubinstein share of n s̄_ω"),
+                   ("payoff_ratio_b", "Bob / Rubinstein share of n s̄_ω"),
+                   ("p_surplus_within_20pct", "P(|realized / E[S] − 1| < 0.2)"))
+
+
 def plot_theorem4(result: dict, path) -> None:
-    """Log–log per-item inefficiency against n, and the ratios (conditional on ω and not) against n."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rs = result["pairings"]
-    ns = np.array([r["n"] for r in rs], dtype=float)
-    loss = np.array([r["simulated"]["per_item_inefficiency"]["mean"] for r in rs])
-    err = np.array([2 * _se(r["simulated"]["per_item_inefficiency"]) for r in rs])
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    ok = loss > 0
-    ax1.errorbar(ns[ok], loss[ok], yerr=np.minimum(err, loss * 0.999)[ok], fmt="o", label="simulated (±2 s.e.)")
-    slope = result["theory"]["fitted_loglog_slope"]
-    if ok.sum() >= 2 and np.isfinite(slope):
-        c = np.exp(np.mean(np.log(loss[ok]) - slope * np.log(ns[ok])))
-        ax1.plot(ns, c * ns ** slope, "-", label=f"fit: slope {slope:.2f}")
-        ref = np.exp(np.mean(np.log(loss[ok]) + 0.5 * np.log(ns[ok])))
-        ax1.plot(ns, ref * ns ** -0.5, "--", color="grey", label="n^(−1/2)")
-    ax1.set_xscale("log")
-    ax1.set_yscale("log")
-    ax1.set_xlabel("n (items)")
-    ax1.set_ylabel("per-item inefficiency (S − realized)/n")
-    ax1.legend(fontsize=8)
-    for metric, label in (("p_agree_t0", "P(agreement at t = 0)"),
-                          ("cond_surplus_ratio", "realized / (n s̄_ω)"),
-                          ("payoff_ratio_a", "Alice / Rubinstein share of n s̄_ω"),
-                          ("payoff_ratio_b", "Bob / Rubinstein share of n s̄_ω"),
-                          ("p_surplus_within_20pct", "P(|realized / E[S] − 1| < 0.2)")):
-        ax2.errorbar(ns, [r["simulated"][metric]["mean"] for r in rs],
-                     yerr=[2 * _se(r["simulated"][metric]) for r in rs], marker="o", capsize=3, label=label)
-    ax2.axhline(1.0, color="black", lw=0.8)
-    ax2.axhline(0.95, color="grey", lw=0.8, ls=":")
-    ax2.set_xscale("log")
-    ax2.set_xlabel("n (items)")
-    ax2.legend(fontsize=7)
-    fig.suptitle(f"{result['scenario']}: {result['title']}", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    """The convergence figure, with ratios conditional on the state ω and not."""
+    plot_convergence(result, path, THEOREM4_RATIOS)

@@ -114,7 +114,7 @@ class Theorems45(Scenario):
         return eps
 
     def gammas(self, params) -> list[float]:
-        from agents.trembling import check_gamma
+        from negotiation.beliefs import check_gamma
 
         g = params["gammas"]
         g = [g] if isinstance(g, (int, float)) else g
@@ -152,7 +152,7 @@ class Theorems45(Scenario):
         except ParameterError as e:
             raise ParameterError("beta", str(e).split(": ", 1)[-1]) from None
         mg = params["model_gamma"]
-        from agents.trembling import check_gamma
+        from negotiation.beliefs import check_gamma
 
         try:
             mg = check_gamma(mg)

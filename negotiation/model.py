@@ -22,6 +22,7 @@ from mesa.experimental.devs import DEVSimulator
 from negotiation.environment import Environment, TypeProfile
 from negotiation.errors import IllegalAction
 from negotiation.gametree import GameTree
+from negotiation.mesa_compat import release_agent_ids
 from negotiation.outcome import Outcome
 from negotiation.protocol import Protocol
 from negotiation.strategy import Strategy
@@ -54,6 +55,7 @@ class NegotiationModel(mesa.Model):
         self.env, self.protocol, self.tree = env, protocol, tree
         self.state = protocol.start(env, types, self.rng)
         self.parties = {"a": Party(self, "a", alice), "b": Party(self, "b", bob)}
+        release_agent_ids(self)   # Mesa 3.3 would keep every model alive otherwise
         for role, p in self.parties.items():
             p.strategy.reset(role, self.rng)
         self.datacollector = mesa.DataCollector(model_reporters={

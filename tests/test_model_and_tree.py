@@ -84,3 +84,26 @@ def test_random_strategy_samples_legal_actions_everywhere():
             out = play(env, registry.protocol(proto, max_periods=5), registry.strategy("random"),
                        registry.strategy("random"), seed=s).run()
             assert out.periods <= 5
+
+
+def test_finished_models_are_freed():
+    """Mesa 3.3 keeps every model in ``Agent._ids`` (mesa#3179); ours must not leak."""
+    import gc
+    import weakref
+
+    from negotiation.mediation.engine import MediationModel
+
+    env = exchange(2)
+    refs = []
+    for s in range(5):
+        m = NegotiationModel(env, registry.protocol("item-by-item", max_periods=4), registry.strategy("conceder"),
+                             registry.strategy("conceder"), seed=s)
+        m.run()
+        refs.append(weakref.ref(m))
+        med = MediationModel(registry.protocol("shuttle"), registry.strategy("stop-at-value"),
+                             registry.strategy("stop-at-value"), seed=s)
+        med.run()
+        refs.append(weakref.ref(med))
+    del m, med
+    gc.collect()
+    assert [r() for r in refs] == [None] * len(refs)

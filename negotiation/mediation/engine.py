@@ -46,6 +46,7 @@ from mesa.experimental.devs.eventlist import Priority
 
 from negotiation.errors import IllegalAction, ParameterError
 from negotiation.gametree import GameTree
+from negotiation.mesa_compat import release_agent_ids
 from negotiation.mediation.distributions import as_values
 from negotiation.strategy import Strategy
 
@@ -256,6 +257,7 @@ class MediationModel(mesa.Model):
         self.traders = {"buyer": Trader(self, "buyer", buyer, v_buyer),
                         "seller": Trader(self, "seller", seller, v_seller)}
         self.mediator = Mediator(self, protocol)
+        release_agent_ids(self)   # Mesa 3.3 would keep every model alive otherwise
         self.simulator = DEVSimulator()
         self.simulator.setup(self)
         self.discoveries: list[Discovery] = []

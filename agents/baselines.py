@@ -20,6 +20,7 @@ from __future__ import annotations
 from agents.common import expected_item_surplus, offer_demanding, respond_requiring
 from negotiation.errors import ParameterError
 from negotiation.registry import register_strategy
+from negotiation.smallarrays import total
 from negotiation.strategy import Strategy
 
 JSX_PROTOCOLS = ("share-demanding", "combinatorial", "item-by-item")
@@ -34,7 +35,7 @@ class Greedy(Strategy):
     def act(self, obs, space, rng):
         e = expected_item_surplus(obs)
         if obs.phase == "offer":
-            return offer_demanding(obs, space, float(e.sum()), item_surplus=e)
+            return offer_demanding(obs, space, total(e), item_surplus=e)
         return respond_requiring(obs, space, obs.discount, item_surplus=e)
 
 
@@ -47,7 +48,7 @@ class Myopic(Strategy):
     def act(self, obs, space, rng):
         e = expected_item_surplus(obs)
         if obs.phase == "offer":
-            return offer_demanding(obs, space, 0.5 * float(e.sum()), item_surplus=e)
+            return offer_demanding(obs, space, 0.5 * total(e), item_surplus=e)
         return respond_requiring(obs, space, 0.0, item_surplus=e)
 
 
@@ -72,7 +73,7 @@ class Conceder(Strategy):
         a = self.aspiration(obs.period)
         e = expected_item_surplus(obs)
         if obs.phase == "offer":
-            return offer_demanding(obs, space, a * float(e.sum()), item_surplus=e)
+            return offer_demanding(obs, space, a * total(e), item_surplus=e)
         return respond_requiring(obs, space, a, item_surplus=e)
 
 

@@ -26,19 +26,27 @@ from negotiation.environment import TypeProfile
 from negotiation.errors import ParameterError
 from negotiation.priors import JointPMF
 from negotiation.protocol import Observation
+from negotiation.smallarrays import total
 
 #: Accept offers within this relative tolerance of the requirement (floating point).
 TOLERANCE = 1e-9
 
 
 def expected_item_surplus(obs: Observation) -> np.ndarray:
-    """E[S_k | own types] for the open items (from the prior; no learning)."""
+    """E[S_k | own types] for the open items (from the prior; no learning). Read-only."""
+    memo = obs.memo
+    if memo is not None and "e" in memo:      # depends on own types and open items only
+        return memo["e"]
     env = obs.env
     if env.is_additive:
-        return env.item_surplus_given(obs.role, obs.own_types)[obs.open_items]
-    # Non-additive utilities: only a total is meaningful; spread it evenly.
-    total = expected_joint_surplus(obs)
-    return np.full(len(obs.open_items), total / max(len(obs.open_items), 1))
+        e = env.item_surplus_given(obs.role, obs.own_types)[obs.open_items]
+    else:
+        # Non-additive utilities: only a total is meaningful; spread it evenly.
+        e = np.full(len(obs.open_items), expected_joint_surplus(obs) / max(len(obs.open_items), 1))
+    e.flags.writeable = False
+    if memo is not None:
+        memo["e"] = e
+    return e
 
 
 def expected_joint_surplus(obs: Observation) -> float:
@@ -76,16 +84,39 @@ def offer_demanding(obs: Observation, space, v: float, item_surplus: np.ndarray 
         return PriceOffer(-v, u)
     if isinstance(space, ItemOfferSpace):
         e = expected_item_surplus(obs) if item_surplus is None else item_surplus
-        total = float(e.sum())
-        parts = v * e / total if total > 0 else np.full(len(e), v / max(len(e), 1))
-        x = plausible_choices(obs)
-        u = env.table(role)[x, own[open_]]
-        # Alice nets u_a + p_k = part, rounding down on a grid; Bob nets u_b − p_k, rounding up.
-        raw = (parts - u if role == "a" else u - parts).tolist()
+        e_list, e_total, x, u = _item_offer_plan(obs, e)
+        # part_k = v·e_k / Σe (an equal split when nothing is expected); Alice nets u_a + p_k = part_k,
+        # rounding down on a grid, Bob nets u_b − p_k = part_k, rounding up.
+        if e_total > 0:
+            parts = [v * ek / e_total for ek in e_list]
+        else:
+            parts = [v / max(len(e_list), 1)] * len(e_list)
         prices = space.prices
-        snap = prices.floor if role == "a" else prices.ceil
-        return ItemOffers(open_, x, np.array([min(max(snap(p), prices.low), prices.high) for p in raw]))
+        lo, hi = prices.low, prices.high
+        if role == "a":
+            raw = [min(max(prices.floor(p - uk), lo), hi) for p, uk in zip(parts, u)]
+        else:
+            raw = [min(max(prices.ceil(uk - p), lo), hi) for p, uk in zip(parts, u)]
+        return ItemOffers(open_, x, np.array(raw))
     raise ParameterError("action_space", f"this strategy cannot make offers in {type(space).__name__}")
+
+
+def _item_offer_plan(obs: Observation, e: np.ndarray):
+    """What an item-by-item offer needs besides the demand: e as a list, Σe, the choices x, u(x_k, θ_k).
+
+    All of it depends on own types and the open items only, so it is kept in
+    the observation's memo while ``e`` stays the same array.
+    """
+    memo = obs.memo
+    plan = memo.get("item_offer") if memo is not None else None
+    if plan is None or plan[0] is not e:
+        x = plausible_choices(obs)
+        x.flags.writeable = False                # shared by every offer of the play
+        u = obs.env.table(obs.role)[x, obs.own_types[obs.open_items]].tolist()
+        plan = (e, e.tolist(), total(e), x, u)
+        if memo is not None:
+            memo["item_offer"] = plan
+    return plan[1:]
 
 
 def plausible_choices(obs: Observation) -> np.ndarray:
@@ -121,23 +152,42 @@ def respond_requiring(obs: Observation, space, required_per_unit: float, item_su
     e = expected_item_surplus(obs) if item_surplus is None else item_surplus
     if isinstance(space, SubsetSpace):
         offer = obs.offer
-        gains = item_gains(obs)
-        e_offered = e[np.searchsorted(obs.open_items, offer.items)]
-        ok = [int(k) for k, g, ek in zip(offer.items, gains, e_offered) if accepts(g, required_per_unit * ek)]
+        items = offer.items
+        if items is obs.open_items or np.array_equal(items, obs.open_items):
+            e_offered = e.tolist()
+        else:
+            e_offered = e[np.searchsorted(obs.open_items, items)].tolist()
+        ok = [k for k, g, ek in zip(items.tolist(), item_gains(obs), e_offered) if accepts(g, required_per_unit * ek)]
         return AcceptItems(frozenset(ok))
     if isinstance(space, AcceptChoiceSpace):
         x, value = best_reply(obs)
-        need = required_per_unit * float(e.sum()) if required_total is None else required_total
+        need = required_per_unit * total(e) if required_total is None else required_total
         return Accept(x) if accepts(value, need) else REJECT
     raise ParameterError("action_space", f"this strategy cannot respond in {type(space).__name__}")
 
 
-def item_gains(obs: Observation) -> np.ndarray:
-    """Per offered item, what accepting it is worth now to the responder."""
-    env, role, offer = obs.env, obs.role, obs.offer
-    u = env.table(role)[np.asarray(offer.choices), obs.own_types[offer.items]]
-    p = np.asarray(offer.prices, dtype=float)
-    return u + p if role == "a" else u - p
+def item_gains(obs: Observation) -> list[float]:
+    """Per offered item, what accepting it is worth now to the responder: u(x_k, θ_k) ± p_k."""
+    role, offer = obs.role, obs.offer
+    rows = _own_utility_rows(obs)
+    choices = np.asarray(offer.choices).tolist()
+    prices = np.asarray(offer.prices, dtype=float).tolist()
+    if role == "a":
+        return [rows[k][c] + p for k, c, p in zip(offer.items.tolist(), choices, prices)]
+    return [rows[k][c] - p for k, c, p in zip(offer.items.tolist(), choices, prices)]
+
+
+def _own_utility_rows(obs: Observation) -> dict:
+    """item -> [u(x, θ_k) for x ∈ X] over the open items (kept in the memo)."""
+    memo = obs.memo
+    rows = memo.get("rows") if memo is not None else None
+    if rows is None:
+        items = obs.open_items
+        table = obs.env.table(obs.role)[:, obs.own_types[items]].T.tolist()
+        rows = dict(zip(items.tolist(), table))
+        if memo is not None:
+            memo["rows"] = rows
+    return rows
 
 
 def best_reply(obs: Observation):

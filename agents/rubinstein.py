@@ -24,6 +24,7 @@ import numpy as np
 from agents.common import expected_item_surplus, offer_demanding, respond_requiring
 from negotiation.actions import ShareDemand
 from negotiation.registry import register_strategy
+from negotiation.smallarrays import total
 from negotiation.strategy import Strategy
 from negotiation.theory import continuation_value, demand
 
@@ -58,5 +59,5 @@ class Rubinstein(Strategy):
     def act(self, obs, space, rng):
         e = self.item_surplus(obs)
         if obs.phase == "offer":
-            return offer_demanding(obs, space, self.demand(obs, float(e.sum())), item_surplus=e)
+            return offer_demanding(obs, space, self.demand(obs, total(e)), item_surplus=e)
         return respond_requiring(obs, space, self.required_per_unit(obs), item_surplus=e)

@@ -23,15 +23,22 @@ from typing import Iterator
 import numpy as np
 
 from negotiation.errors import ParameterError
+from negotiation.smallarrays import SHORT, indices_below
 
 #: ``enumerate()`` refuses spaces larger than this.
 MAX_ENUMERATE = 100_000
 
 
+_G = "{:g}".format
+
+
 def digest(arr: np.ndarray) -> str:
+    """A short label: the values themselves up to 8 of them, else a hash of the bytes."""
+    if type(arr) is np.ndarray and arr.ndim == 1 and len(arr) <= 8:   # the common case, kept cheap
+        return ",".join(map(_G, arr.tolist()))
     arr = np.ascontiguousarray(arr)
     if arr.size <= 8:
-        return ",".join(f"{v:g}" for v in arr.ravel().tolist())
+        return ",".join(map(_G, arr.ravel().tolist()))
     return "#" + hashlib.blake2b(arr.tobytes(), digest_size=6).hexdigest()
 
 
@@ -178,9 +185,10 @@ class ValueSet:
         return self.low - 1e-9 <= v <= self.high + 1e-9
 
     def contains_all(self, v: np.ndarray) -> bool:
-        if len(v) <= 8:   # a few prices: plain Python beats numpy's per-call overhead
-            return all(self.contains(float(x)) for x in v)
         v = np.asarray(v, dtype=float)
+        if len(v) < SHORT:   # a few prices: plain Python beats numpy's per-call overhead
+            exact = self._exact
+            return all(x in exact or self.contains(x) for x in v.tolist())
         if self.grid is not None:
             g = np.asarray(self.grid)
             idx = np.clip(np.searchsorted(g, v), 0, len(g) - 1)
@@ -264,7 +272,7 @@ class ItemOfferSpace(ActionSpace):
             return False
         if a.items is not self.items and not np.array_equal(a.items, self.items):
             return False
-        return 0 <= ch.min(initial=0) and ch.max(initial=0) < self.n_choices and self.prices.contains_all(a.prices)
+        return indices_below(ch, self.n_choices) and self.prices.contains_all(a.prices)
 
     def sample(self, rng):
         m = len(self.items)

@@ -12,6 +12,13 @@ history whose next mover is not yet known), ``player`` ("a", "b", "chance" or
 ""), ``visits``, and on terminal nodes ``payoff_a``/``payoff_b`` (means) and
 ``period``. Edge attributes: ``action`` and ``count``. All attributes are
 plain strings and numbers, so the tree round-trips through JSON and GraphML.
+
+Why a trie underneath: recording is on the engine's hot path (one call per
+move), and a networkx attribute update costs several dictionary views per
+call. Plays are therefore recorded into flat per-node lists and a dict of
+children per node, and :attr:`GameTree.graph` builds the ``DiGraph`` from them
+when it is read (and again only after more recording). In a tree every node
+but the root has one parent, so an edge's ``count`` is its child's ``visits``.
 """
 
 from __future__ import annotations
@@ -26,79 +33,115 @@ ROOT = 0
 
 class GameTree:
     def __init__(self):
-        self.graph = nx.DiGraph()
-        self.graph.add_node(ROOT, kind="open", player="", visits=0)
-        self._child: dict[tuple[int, str], int] = {}
+        # Per node, indexed by node id (ids are given in order of first visit).
+        self._kind: list[str] = ["open"]
+        self._player: list[str] = [""]
+        self._visits: list[int] = [0]
+        self._kids: list[dict[str, int]] = [{}]   # action key -> child
+        self._parent: list[int] = [-1]
+        self._action: list[str] = [""]            # label of the edge into the node
+        self._ended: dict[int, list] = {}         # terminal node -> [plays, mean payoff_a, mean payoff_b, period]
         self._cursor = ROOT
+        self._graph: nx.DiGraph | None = None     # built on demand, dropped by any recording
         self.plays = 0
 
     # ------------------------------------------------------------ recording
     def start_play(self) -> None:
         self._cursor = ROOT
-        self.graph.nodes[ROOT]["visits"] += 1
+        self._visits[ROOT] += 1
+        self._graph = None
 
     def step(self, player: str, action_key: str) -> None:
         """Record that ``player`` (or "chance") took ``action_key`` at the current history."""
-        node = self.graph.nodes[self._cursor]
-        if node["kind"] == "open":
-            node["kind"] = "chance" if player == "chance" else "decision"
-            node["player"] = player
-        k = (self._cursor, action_key)
-        child = self._child.get(k)
+        cur = self._cursor
+        if self._kind[cur] == "open":
+            self._kind[cur] = "chance" if player == "chance" else "decision"
+            self._player[cur] = player
+        kids = self._kids[cur]
+        child = kids.get(action_key)
         if child is None:
-            child = self.graph.number_of_nodes()
-            self.graph.add_node(child, kind="open", player="", visits=0)
-            self.graph.add_edge(self._cursor, child, action=action_key, count=0)
-            self._child[k] = child
-        self.graph.edges[self._cursor, child]["count"] += 1
-        self.graph.nodes[child]["visits"] += 1
+            child = kids[action_key] = len(self._kind)
+            self._kind.append("open")
+            self._player.append("")
+            self._visits.append(0)
+            self._kids.append({})
+            self._parent.append(cur)
+            self._action.append(action_key)
+        self._visits[child] += 1
         self._cursor = child
+        self._graph = None
 
     def finish(self, payoff_a: float, payoff_b: float, period: float) -> None:
         """Mark the current history terminal and fold in its payoffs."""
-        node = self.graph.nodes[self._cursor]
-        n = node.get("_ended", 0) + 1
-        node["kind"], node["player"] = "terminal", ""
-        node["payoff_a"] = node.get("payoff_a", 0.0) + (payoff_a - node.get("payoff_a", 0.0)) / n
-        node["payoff_b"] = node.get("payoff_b", 0.0) + (payoff_b - node.get("payoff_b", 0.0)) / n
-        node["period"] = float(period)
-        node["_ended"] = n
+        cur = self._cursor
+        self._kind[cur], self._player[cur] = "terminal", ""
+        rec = self._ended.setdefault(cur, [0, 0.0, 0.0, 0.0])
+        rec[0] += 1
+        rec[1] += (payoff_a - rec[1]) / rec[0]
+        rec[2] += (payoff_b - rec[2]) / rec[0]
+        rec[3] = float(period)
         self.plays += 1
+        self._graph = None
+
+    # ------------------------------------------------------------- the graph
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The tree as a ``networkx.DiGraph`` (a snapshot: rebuilt after further recording)."""
+        if self._graph is None:
+            g = nx.DiGraph()
+            for node, (kind, player, visits) in enumerate(zip(self._kind, self._player, self._visits)):
+                g.add_node(node, kind=kind, player=player, visits=visits)
+                if node in self._ended and kind == "terminal":
+                    _, pa, pb, period = self._ended[node]
+                    g.nodes[node].update(payoff_a=pa, payoff_b=pb, period=period)
+            g.add_edges_from((self._parent[v], v, {"action": self._action[v], "count": self._visits[v]})
+                             for v in range(1, len(self._kind)))
+            self._graph = g
+        return self._graph
 
     # ------------------------------------------------------------- queries
     def terminals(self) -> list[int]:
-        return [n for n, d in self.graph.nodes(data=True) if d["kind"] == "terminal"]
+        return [n for n, kind in enumerate(self._kind) if kind == "terminal"]
 
     def path_to(self, node: int) -> list[str]:
         """Action labels from the root to ``node``."""
-        path = nx.shortest_path(self.graph, ROOT, node)
-        return [self.graph.edges[u, v]["action"] for u, v in zip(path, path[1:])]
+        path = []
+        while node != ROOT:
+            path.append(self._action[node])
+            node = self._parent[node]
+        return path[::-1]
 
     # ------------------------------------------------------------- exports
-    def _clean(self) -> nx.DiGraph:
-        g = self.graph.copy()
-        for _, d in g.nodes(data=True):
-            d.pop("_ended", None)
-        return g
-
     def to_json(self, path=None) -> dict:
-        data = nx.node_link_data(self._clean(), edges="edges")
+        data = nx.node_link_data(self.graph, edges="edges")
         if path is not None:
             Path(path).write_text(json.dumps(data))
         return data
 
     def to_graphml(self, path) -> None:
-        nx.write_graphml(self._clean(), path)
+        nx.write_graphml(self.graph, path)
 
     @classmethod
     def _from_graph(cls, g: nx.DiGraph) -> "GameTree":
+        if sorted(g.nodes) != list(range(g.number_of_nodes())):
+            raise ValueError("a game tree's nodes are numbered 0, 1, …, n−1")
         tree = cls()
-        tree.graph = g
-        tree._child = {(u, d["action"]): v for u, v, d in g.edges(data=True)}
-        tree.plays = sum(1 for _, d in g.nodes(data=True) if d["kind"] == "terminal")
-        for _, d in g.nodes(data=True):
+        n = g.number_of_nodes()
+        tree._kind = [g.nodes[v]["kind"] for v in range(n)]
+        tree._player = [g.nodes[v]["player"] for v in range(n)]
+        tree._visits = [int(g.nodes[v]["visits"]) for v in range(n)]
+        tree._kids = [{} for _ in range(n)]
+        tree._parent = [-1] * n
+        tree._action = [""] * n
+        for u, v, d in g.edges(data=True):
+            tree._kids[u][d["action"]] = v
+            tree._parent[v], tree._action[v] = u, d["action"]
+        for v in range(n):
+            d = g.nodes[v]
             if d["kind"] == "terminal":
-                d["_ended"] = d["visits"]
+                # the file keeps means, not how many plays ended here: take every visit as one
+                tree._ended[v] = [tree._visits[v], float(d["payoff_a"]), float(d["payoff_b"]), float(d["period"])]
+        tree.plays = sum(rec[0] for rec in tree._ended.values())
         return tree
 
     @classmethod
@@ -114,7 +157,7 @@ class GameTree:
 
     def same_as(self, other: "GameTree") -> bool:
         """Same histories, actions, counts and payoffs (up to float rounding)."""
-        a, b = self._clean(), other._clean()
+        a, b = self.graph, other.graph
         if set(a.nodes) != set(b.nodes) or set(a.edges) != set(b.edges):
             return False
         for n in a.nodes:

@@ -80,10 +80,10 @@ class NegotiationModel(mesa.Model):
 
     def move(self):
         """One event: the mover decides and the state moves on."""
-        state = self.state
+        state, tree = self.state, self.tree
         if state.period != self.simulator.time:   # discounting must use the event time
             raise RuntimeError(f"state period {state.period} is out of step with event time {self.simulator.time}")
-        if self.tree is not None:
+        if tree is not None:
             self._record_chance()
         role = state.mover()
         party = self.parties[role]
@@ -92,14 +92,14 @@ class NegotiationModel(mesa.Model):
             state.apply(action)      # the state checks the action against its space
         except IllegalAction as e:
             raise IllegalAction(str(e), strategy=party.strategy.name, action=action) from None
-        if self.tree is not None:
-            self.tree.step(role, action.key())
+        if tree is not None:
+            tree.step(role, action.key())
         if self.datacollector is not None:
             self.datacollector.collect(self)
         self._schedule()
 
     def _record_chance(self):
-        log = getattr(self.state, "chance_log", ())
+        log = getattr(self.state, "chance_log", ())   # recognition draws, where the protocol makes them
         while self._chance_seen < len(log):
             period, who = log[self._chance_seen]
             self.tree.step("chance", f"t={period}: {who} proposes")

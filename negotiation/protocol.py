@@ -33,9 +33,15 @@ def other(role: str) -> str:
     return "b" if role == "a" else "a"
 
 
-@dataclass
+@dataclass(slots=True)
 class Observation:
-    """What ``role`` knows when it moves: own types, the public history, the pending offer."""
+    """What ``role`` knows when it moves: own types, the public history, the pending offer.
+
+    ``memo`` is a per-play scratch dict private to ``role``, emptied whenever
+    items close: helpers store there what depends only on the role's own types
+    and the open items (expected surpluses, utility rows), so that they compute
+    it once per play instead of once per move. It is ``None`` outside a play.
+    """
 
     role: str
     own_types: np.ndarray
@@ -46,6 +52,7 @@ class Observation:
     phase: str                      # "offer" or "respond"
     offer: Any = None               # the pending offer when responding
     history: list = field(default_factory=list)   # public (period, role, action) triples
+    memo: dict | None = None
 
     @property
     def discount(self) -> float:
@@ -159,6 +166,11 @@ class AlternatingOffersState(State):
 
     Subclasses implement ``offer_space()``, ``response_space()`` and
     ``implement(offer, response) -> (agreement or None, items closed)``.
+
+    The state answers ``mover()`` from a cached value, updated by ``apply``, and
+    keeps two per-play caches that only a closing of items empties: the
+    ``spaces`` dict, where subclasses may keep action spaces that depend on the
+    open items only, and one ``memo`` per role handed out with its observations.
     """
 
     def __init__(self, protocol: Protocol, env: Environment, types: TypeProfile, rng: np.random.Generator):
@@ -171,8 +183,11 @@ class AlternatingOffersState(State):
         self.history: list = []       # public (period, role, action)
         self.pending = None
         self.chance_log: list = []     # recognition draws (period, offerer)
+        self.spaces: dict = {}
+        self._memo = {"a": {}, "b": {}}
         self._offerer = self._recognize()
         self._space = None
+        self._mover = self._next_mover()
 
     # ----------------------------------------------------------------- timing
     def _recognize(self) -> str:
@@ -190,10 +205,13 @@ class AlternatingOffersState(State):
     def responder(self) -> str:
         return other(self._offerer)
 
-    def mover(self) -> str | None:
+    def _next_mover(self) -> str | None:
         if not len(self._open_idx) or self.period >= self.protocol.max_periods:
             return None
-        return self._offerer if self.phase == "offer" else self.responder
+        return self._offerer if self.phase == "offer" else other(self._offerer)
+
+    def mover(self) -> str | None:
+        return self._mover
 
     def open_items(self) -> np.ndarray:
         return self._open_idx
@@ -202,18 +220,21 @@ class AlternatingOffersState(State):
         """Settle ``items``: they leave the negotiation (subclasses must close items only here)."""
         self.open[items] = False
         self._open_idx = np.flatnonzero(self.open)
+        self.spaces = {}
+        self._memo = {"a": {}, "b": {}}
 
     # ------------------------------------------------------------ the interface
     def action_space(self):
-        if self.mover() is None:
-            raise IllegalAction("the negotiation is over; no one moves")
         if self._space is None:
+            if self.mover() is None:
+                raise IllegalAction("the negotiation is over; no one moves")
             self._space = self.offer_space() if self.phase == "offer" else self.response_space()
         return self._space
 
     def observation(self, role: str) -> Observation:
-        return Observation(role, self.types.of(role), self.env, self.protocol, self.period, self.open_items(),
-                           self.phase, self.pending if self.phase == "respond" else None, self.history)
+        return Observation(role, self.types.a if role == "a" else self.types.b, self.env, self.protocol,
+                           self.period, self._open_idx, self.phase,
+                           self.pending if self.phase == "respond" else None, self.history, self._memo[role])
 
     def record(self, action) -> str:
         """Check ``action`` against the mover's space, log it publicly, and return the mover."""
@@ -232,18 +253,19 @@ class AlternatingOffersState(State):
         if self.phase == "offer":
             self.pending = action
             self.phase = "respond"
-            return
-        agreement, closed = self.implement(self.pending, action)
-        if agreement is not None:
-            self.agreements.append(agreement)
-        if closed is not None and len(closed):
-            self.close(closed)
-        self.pending = None
-        self.phase = "offer"
-        if len(self._open_idx):
-            self.period += 1
-            if self.period < self.protocol.max_periods:
-                self._offerer = self._recognize()
+        else:
+            agreement, closed = self.implement(self.pending, action)
+            if agreement is not None:
+                self.agreements.append(agreement)
+            if closed is not None and len(closed):
+                self.close(closed)
+            self.pending = None
+            self.phase = "offer"
+            if len(self._open_idx):
+                self.period += 1
+                if self.period < self.protocol.max_periods:
+                    self._offerer = self._recognize()
+        self._mover = self._next_mover()
 
     def outcome(self) -> Outcome:
         # Periods played: the cap stops the clock at max_periods without playing it.

@@ -80,7 +80,7 @@ class FrequencyState(AlternatingOffersState):
         else:
             return super().observation(role)
         return Observation(role, self.types.of(role), self.env, self.protocol, self.period, self.open_items(),
-                           self.phase, offer, self.history)
+                           self.phase, offer, self.history, self._memo[role])
 
     def apply(self, action) -> None:
         accepting = self.phase == "respond" and isinstance(action, AcceptTerms)

@@ -18,23 +18,35 @@ from negotiation.actions import ItemOfferSpace, SubsetSpace
 from negotiation.outcome import Agreement
 from negotiation.protocol import AlternatingOffersState, Protocol
 from negotiation.registry import register_protocol
+from negotiation.smallarrays import total
 
 
 class ItemByItemState(AlternatingOffersState):
+    # An offer names terms for every open item, so both spaces depend on the open items only.
     def offer_space(self):
-        return ItemOfferSpace(self.open_items(), len(self.env.choices), self.protocol.prices(self.env))
+        space = self.spaces.get("offer")
+        if space is None:
+            space = self.spaces["offer"] = ItemOfferSpace(self.open_items(), len(self.env.choices),
+                                                          self.protocol.prices(self.env))
+        return space
 
     def response_space(self):
-        return SubsetSpace(self.pending.items)
+        space = self.spaces.get("respond")
+        if space is None:
+            space = self.spaces["respond"] = SubsetSpace(self.open_items())
+        return space
 
     def implement(self, offer, response):
         if not response.items:
             return None, None
-        accepted = np.array(sorted(response.items), dtype=np.intp)
-        pos = np.searchsorted(offer.items, accepted)
-        choices = np.asarray(offer.choices)[pos]
-        transfer = float(np.asarray(offer.prices, dtype=float)[pos].sum())
-        return Agreement(self.period, accepted, choices, transfer), accepted
+        if len(response.items) == len(offer.items):      # a subset as large as the offer: all of it
+            accepted, choices, prices = offer.items, np.asarray(offer.choices), np.asarray(offer.prices, dtype=float)
+        else:
+            accepted = np.array(sorted(response.items), dtype=np.intp)
+            pos = np.searchsorted(offer.items, accepted)
+            choices = np.asarray(offer.choices)[pos]
+            prices = np.asarray(offer.prices, dtype=float)[pos]
+        return Agreement(self.period, accepted, choices, total(prices)), accepted
 
 
 @register_protocol

@@ -85,14 +85,14 @@ def offer_demanding(obs: Observation, space, v: float, item_surplus: np.ndarray 
     if isinstance(space, ItemOfferSpace):
         e = expected_item_surplus(obs) if item_surplus is None else item_surplus
         e_list, e_total, x, u = _item_offer_plan(obs, e)
-        # part_k = v·e_k / Σe (an equal split when nothing is expected); Alice nets u_a + p_k = part_k,
-        # rounding down on a grid, Bob nets u_b − p_k = part_k, rounding up.
+        prices = space.prices
+        lo, hi = prices.low, prices.high
+        # Offerer's part of item k: v·e_k / Σe (an equal split when nothing is expected). Alice nets
+        # u_a + p_k = part, her price rounded down on a grid; Bob nets u_b − p_k = part, rounded up.
         if e_total > 0:
             parts = [v * ek / e_total for ek in e_list]
         else:
             parts = [v / max(len(e_list), 1)] * len(e_list)
-        prices = space.prices
-        lo, hi = prices.low, prices.high
         if role == "a":
             raw = [min(max(prices.floor(p - uk), lo), hi) for p, uk in zip(parts, u)]
         else:
@@ -101,8 +101,8 @@ def offer_demanding(obs: Observation, space, v: float, item_surplus: np.ndarray 
     raise ParameterError("action_space", f"this strategy cannot make offers in {type(space).__name__}")
 
 
-def _item_offer_plan(obs: Observation, e: np.ndarray):
-    """What an item-by-item offer needs besides the demand: e as a list, Σe, the choices x, u(x_k, θ_k).
+def _item_offer_plan(obs: Observation, e: np.ndarray) -> tuple:
+    """What an item-by-item offer needs besides the demand: (e as a list, Σe, choices x, u(x_k, θ_k)).
 
     All of it depends on own types and the open items only, so it is kept in
     the observation's memo while ``e`` stays the same array.
@@ -113,10 +113,10 @@ def _item_offer_plan(obs: Observation, e: np.ndarray):
         x = plausible_choices(obs)
         x.flags.writeable = False                # shared by every offer of the play
         u = obs.env.table(obs.role)[x, obs.own_types[obs.open_items]].tolist()
-        plan = (e, e.tolist(), total(e), x, u)
+        plan = (e, (e.tolist(), total(e), x, u))
         if memo is not None:
             memo["item_offer"] = plan
-    return plan[1:]
+    return plan[1]
 
 
 def plausible_choices(obs: Observation) -> np.ndarray:
@@ -152,12 +152,12 @@ def respond_requiring(obs: Observation, space, required_per_unit: float, item_su
     e = expected_item_surplus(obs) if item_surplus is None else item_surplus
     if isinstance(space, SubsetSpace):
         offer = obs.offer
-        items = offer.items
-        if items is obs.open_items or np.array_equal(items, obs.open_items):
-            e_offered = e.tolist()
+        items = offer.items.tolist()
+        if offer.items is obs.open_items:     # an offer on every open item, as offers are
+            e_offered = _as_list(obs, "e_list", e)
         else:
-            e_offered = e[np.searchsorted(obs.open_items, items)].tolist()
-        ok = [k for k, g, ek in zip(items.tolist(), item_gains(obs), e_offered) if accepts(g, required_per_unit * ek)]
+            e_offered = e[np.searchsorted(obs.open_items, offer.items)].tolist()
+        ok = [k for k, g, ek in zip(items, item_gains(obs, items), e_offered) if accepts(g, required_per_unit * ek)]
         return AcceptItems(frozenset(ok))
     if isinstance(space, AcceptChoiceSpace):
         x, value = best_reply(obs)
@@ -166,15 +166,19 @@ def respond_requiring(obs: Observation, space, required_per_unit: float, item_su
     raise ParameterError("action_space", f"this strategy cannot respond in {type(space).__name__}")
 
 
-def item_gains(obs: Observation) -> list[float]:
-    """Per offered item, what accepting it is worth now to the responder: u(x_k, θ_k) ± p_k."""
-    role, offer = obs.role, obs.offer
+def item_gains(obs: Observation, items: list | None = None) -> list[float]:
+    """Per offered item, what accepting it is worth now to the responder: u(x_k, θ_k) ± p_k.
+
+    ``items`` is ``obs.offer.items`` as a list, when the caller has it already.
+    """
+    offer = obs.offer
     rows = _own_utility_rows(obs)
+    items = offer.items.tolist() if items is None else items
     choices = np.asarray(offer.choices).tolist()
     prices = np.asarray(offer.prices, dtype=float).tolist()
-    if role == "a":
-        return [rows[k][c] + p for k, c, p in zip(offer.items.tolist(), choices, prices)]
-    return [rows[k][c] - p for k, c, p in zip(offer.items.tolist(), choices, prices)]
+    if obs.role == "a":
+        return [rows[k][c] + p for k, c, p in zip(items, choices, prices)]
+    return [rows[k][c] - p for k, c, p in zip(items, choices, prices)]
 
 
 def _own_utility_rows(obs: Observation) -> dict:
@@ -188,6 +192,17 @@ def _own_utility_rows(obs: Observation) -> dict:
         if memo is not None:
             memo["rows"] = rows
     return rows
+
+
+def _as_list(obs: Observation, key: str, arr: np.ndarray) -> list:
+    """``arr.tolist()``, kept in the memo under ``key`` while ``arr`` stays the same array."""
+    memo = obs.memo
+    hit = memo.get(key) if memo is not None else None
+    if hit is None or hit[0] is not arr:
+        hit = (arr, arr.tolist())
+        if memo is not None:
+            memo[key] = hit
+    return hit[1]
 
 
 def best_reply(obs: Observation):

@@ -267,10 +267,11 @@ class ItemOfferSpace(ActionSpace):
     def contains(self, a) -> bool:
         if not isinstance(a, ItemOffers):
             return False
-        ch = _as_int_array(a.choices)
-        if ch is None or ch.shape != self.items.shape or np.shape(a.prices) != self.items.shape:
+        items = self.items
+        if a.items is not items and not np.array_equal(a.items, items):
             return False
-        if a.items is not self.items and not np.array_equal(a.items, self.items):
+        ch = _as_int_array(a.choices)
+        if ch is None or ch.shape != items.shape or np.shape(a.prices) != items.shape:
             return False
         return indices_below(ch, self.n_choices) and self.prices.contains_all(a.prices)
 

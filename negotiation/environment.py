@@ -26,6 +26,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from negotiation.errors import ParameterError, check_discount
+from negotiation.smallarrays import total
 
 #: Largest |X|^n the environment will enumerate for non-additive utilities.
 MAX_ENUMERATION = 1 << 20
@@ -156,14 +157,14 @@ class Environment:
                 raise ParameterError("items", "non-additive utilities are only defined on all n items at once")
             fn = self.joint_u_a if role == "a" else self.joint_u_b
             return float(fn(tuple(int(v) for v in x), np.asarray(theta)))
-        return float(self.table(role)[x, theta].sum())
+        return total(self.table(role)[x, theta])
 
     def surplus(self, types: TypeProfile, items: np.ndarray | None = None) -> float:
         """First-best surplus S(θ_a, θ_b) over ``items`` (JSX §3.2)."""
         if not self.is_additive:
             return self.efficient_joint(types)[1]
         a, b = (types.a, types.b) if items is None else (types.a[items], types.b[items])
-        return float(self.item_surplus[a, b].sum())
+        return total(self.item_surplus[a, b])
 
     def efficient_choices(self, types: TypeProfile) -> np.ndarray:
         """An efficient joint choice (index per item) for the true types."""

@@ -70,6 +70,7 @@ class NegotiationModel(mesa.Model):
         if tree is not None:
             tree.start_play()
             tree.step("chance", _types_key(self.state.types))
+            self._chance_log = getattr(self.state, "chance_log", ())   # recognition draws, where there are any
             self._chance_seen = 0
         self._schedule()
 
@@ -83,7 +84,7 @@ class NegotiationModel(mesa.Model):
         state, tree = self.state, self.tree
         if state.period != self.simulator.time:   # discounting must use the event time
             raise RuntimeError(f"state period {state.period} is out of step with event time {self.simulator.time}")
-        if tree is not None:
+        if tree is not None and self._chance_seen < len(self._chance_log):
             self._record_chance()
         role = state.mover()
         party = self.parties[role]
@@ -99,7 +100,7 @@ class NegotiationModel(mesa.Model):
         self._schedule()
 
     def _record_chance(self):
-        log = getattr(self.state, "chance_log", ())   # recognition draws, where the protocol makes them
+        log = self._chance_log
         while self._chance_seen < len(log):
             period, who = log[self._chance_seen]
             self.tree.step("chance", f"t={period}: {who} proposes")

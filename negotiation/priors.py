@@ -14,6 +14,8 @@ Each prior also gives E[S] and E[S | one party's own types], which the
 
 from __future__ import annotations
 
+import bisect
+
 from collections import Counter
 
 import numpy as np
@@ -117,7 +119,7 @@ class JointPMF:
 
     def __init__(self, profiles, probs):
         self.probs = check_probability_vector("probs", probs)
-        self._cdf = np.cumsum(self.probs)
+        self._cdf = np.cumsum(self.probs).tolist()     # searched with bisect: one draw, one profile
         self.a = np.asarray([p[0] for p in profiles], dtype=np.intp)
         self.b = np.asarray([p[1] for p in profiles], dtype=np.intp)
         if len(self.a) != len(self.probs):
@@ -132,7 +134,7 @@ class JointPMF:
             raise ParameterError("profiles", "type indices must index Θ_a and Θ_b")
 
     def sample(self, rng: np.random.Generator, n: int):
-        k = min(int(np.searchsorted(self._cdf, rng.random(), side="right")), len(self.probs) - 1)
+        k = min(bisect.bisect_right(self._cdf, rng.random()), len(self.probs) - 1)
         return self.a[k].copy(), self.b[k].copy()
 
     def expected_surplus(self, env) -> float:

@@ -52,8 +52,11 @@ def simulate(env, protocol, alice, bob, runs: int = 1000, seed=None, tree: GameT
     with fewer_gc_pauses():
         for rng in tqdm(spawn_generators(seed, runs), desc=desc or "negotiations", disable=not progress,
                         leave=False):
-            out = NegotiationModel(env, protocol, alice, bob, rng=rng, tree=tree).run()
-            rows.append(out.record())
+            model = NegotiationModel(env, protocol, alice, bob, rng=rng, tree=tree)
+            rows.append(model.run().record())
+            # A Mesa model is a reference cycle, freed only by the garbage collector; its state (the
+            # bulk of a play: history, offers, arrays) is not, once the model lets go of it.
+            model.state = None
     return pd.DataFrame(rows)
 
 

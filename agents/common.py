@@ -18,6 +18,8 @@ and accepts when it is at least the requirement (item by item in §3.3.1).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from negotiation.actions import (REJECT, Accept, AcceptChoiceSpace, AcceptItems, ItemOffers, ItemOfferSpace,
@@ -76,12 +78,13 @@ def offer_demanding(obs: Observation, space, v: float, item_surplus: np.ndarray 
     if isinstance(space, ShareDemandSpace):
         return ShareDemand(own[open_].copy(), space.demands.floor(v))
     if isinstance(space, PriceOfferSpace):
-        if not env.is_additive:
-            raise ParameterError("environment", "truthful price offers need additive utilities")
-        u = env.table(role)[:, own[open_]].T            # n_open × |X|
-        if role == "a":
-            return PriceOffer(v, -u)
-        return PriceOffer(-v, u)
+        # Footnote 15: p(x) = v − u_a(x, θ_a) when Alice offers, u_b(x, θ_b) − v when Bob does.
+        sign = -1.0 if role == "a" else 1.0
+        if env.is_additive:
+            return PriceOffer(-sign * v, sign * env.table(role)[:, own[open_]].T)     # n_open × |X|
+        # Non-additive utilities (JSX §4.4): the same price function, as a whole function of x.
+        return PriceOffer(-sign * v, np.zeros((len(open_), len(env.choices))),
+                          extra=OwnUtilityPrice(env, role, own.copy(), sign))
     if isinstance(space, ItemOfferSpace):
         e = expected_item_surplus(obs) if item_surplus is None else item_surplus
         e_list, e_total, x, u = _item_offer_plan(obs, e)
@@ -117,6 +120,19 @@ def _item_offer_plan(obs: Observation, e: np.ndarray) -> tuple:
         if memo is not None:
             memo["item_offer"] = plan
     return plan[1]
+
+
+@dataclass(frozen=True, eq=False)
+class OwnUtilityPrice:
+    """x ↦ sign · u_role(x, θ): the non-additive part of a truthful combinatorial offer (footnote 15)."""
+
+    env: object
+    role: str
+    theta: np.ndarray
+    sign: float
+
+    def __call__(self, x: tuple) -> float:
+        return self.sign * self.env.utility(self.role, np.asarray(x, dtype=np.intp), self.theta)
 
 
 def plausible_choices(obs: Observation) -> np.ndarray:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from negotiation.actions import ItemOfferSpace, SubsetSpace
+from negotiation.errors import ParameterError
 from negotiation.outcome import Agreement
 from negotiation.protocol import AlternatingOffersState, Protocol
 from negotiation.registry import register_protocol
@@ -56,3 +57,9 @@ class ItemByItem(Protocol):
     name = "item-by-item"
     section = "JSX §3.3.1"
     state_class = ItemByItemState
+
+    def start(self, env, types=None, rng=None):
+        if not env.is_additive:
+            raise ParameterError("environment", "item-by-item settles items at different times, so it needs "
+                                                "additively separable utilities; use combinatorial (JSX §4.4)")
+        return super().start(env, types, rng)

@@ -36,6 +36,23 @@ def test_example1_prior_has_known_surplus_14():
     assert env.item_surplus_given("b", np.array([1, 0])).tolist() == [6.0, 1.0]
 
 
+def test_exchangeable_prior_draws_a_uniform_order():
+    # Example 1: every draw is a permutation of the four matchups, and each matchup is equally
+    # likely to come first (1/4 each, within 4 standard errors over 4000 draws).
+    matchups = [(0, 0), (0, 1), (1, 0), (1, 1)]
+    env = exchange(4, prior=ExchangeablePrior(matchups))
+    rng = np.random.default_rng(7)
+    first = []
+    for _ in range(4000):
+        t = env.sample_types(rng)
+        pairs = list(zip(t.a.tolist(), t.b.tolist()))
+        assert sorted(pairs) == matchups
+        first.append(matchups.index(pairs[0]))
+    freq = np.bincount(first, minlength=4) / len(first)
+    se = np.sqrt(0.25 * 0.75 / len(first))
+    assert np.all(np.abs(freq - 0.25) <= 4 * se)
+
+
 def test_iid_conditional_expectation():
     env = exchange(2)
     # Alice cost 8: S = 2 w.p. 1/2, 0 otherwise -> 1; cost 0: (2 + 10)/2 = 6.

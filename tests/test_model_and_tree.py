@@ -107,3 +107,16 @@ def test_finished_models_are_freed():
     del m, med
     gc.collect()
     assert [r() for r in refs] == [None] * len(refs)
+
+
+def test_trees_differing_only_in_payoffs_are_not_the_same():
+    def tree(payoff_a):
+        t = GameTree()
+        t.start_play()
+        t.step("chance", "types")
+        t.step("a", "offer")
+        t.finish(payoff_a, 1.0, 0)
+        return t
+
+    assert tree(2.0).same_as(tree(2.0))
+    assert not tree(2.0).same_as(tree(3.0))

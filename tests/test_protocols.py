@@ -135,3 +135,43 @@ def test_price_grid_limits_offers():
     # uniform over the 11 grid prices
     counts = np.bincount(prices.astype(int), minlength=11)
     assert counts.min() > 4000 / 11 - 4 * np.sqrt(4000 / 11)
+
+
+def complements(discount=0.9):
+    """Two rugs that Bob values at 12 together and 0 apart; Alice's cost is 5 for one, 6 for both.
+
+    Neither utility is additive across items. The first best is to trade both: S = 12 − 6 = 6.
+    """
+    from negotiation.environment import Environment
+    from negotiation.priors import JointPMF
+
+    base = exchange(2)
+
+    def u_a(x, theta):
+        return -{0: 0.0, 1: 5.0, 2: 6.0}[sum(x)]
+
+    def u_b(x, theta):
+        return 12.0 if all(v == 1 for v in x) else 0.0
+
+    return Environment(2, base.choices, base.types_a, base.types_b, base.ua, base.ub,
+                       JointPMF([((0, 0), (0, 0))], [1.0]), discount, discount, joint_u_a=u_a, joint_u_b=u_b)
+
+
+def test_combinatorial_with_non_additive_utilities_splits_like_rubinstein():
+    # JSX §4.4: the footnote-15 offer p(x) = v − u_a(x, θ_a) is a share-demanding offer for any
+    # utilities, so Rubinstein players agree at t = 0 on both rugs: Alice 6/(1+δ), Bob 6δ/(1+δ).
+    env = complements(0.9)
+    m = NegotiationModel(env, registry.protocol("combinatorial"), registry.strategy("rubinstein"),
+                         registry.strategy("rubinstein"), seed=3)
+    out = m.run()
+    assert out.agreement_period == 0 and out.agreements[0].choices.tolist() == [1, 1]
+    assert out.payoff_a == pytest.approx(6 / 1.9, abs=1e-9)
+    assert out.payoff_b == pytest.approx(6 * 0.9 / 1.9, abs=1e-9)
+    offer = m.state.history[0][2]
+    assert isinstance(offer, PriceOffer) and offer.price((1, 1)) == pytest.approx(6 / 1.9 + 6)
+
+
+def test_item_by_item_refuses_non_additive_utilities():
+    with pytest.raises(ParameterError, match="environment"):
+        NegotiationModel(complements(), registry.protocol("item-by-item"), registry.strategy("rubinstein"),
+                         registry.strategy("rubinstein"), seed=0)

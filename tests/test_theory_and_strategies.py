@@ -28,6 +28,13 @@ def test_random_recognition_values_symmetric_case():
     assert vb == pytest.approx(0.0, abs=1e-12) and va == pytest.approx(10.0, abs=1e-12)
 
 
+def test_random_recognition_values_unequal_discounts_by_hand():
+    # S = 1, δ_a = 0.9, δ_b = 0.5, ρ = 0.3. Play is efficient, so V_a + V_b = S; the first equation,
+    # 0.37·V_a = 0.3 − 0.15·V_b, then gives V_a = 0.15/0.22 = 15/22 and V_b = 7/22.
+    va, vb = recognition_values(1.0, 0.9, 0.5, 0.3)
+    assert va == pytest.approx(15 / 22, abs=1e-12) and vb == pytest.approx(7 / 22, abs=1e-12)
+
+
 def test_example2_screening_price_gives_seller_exactly_10_over_1_plus_delta():
     d = 0.9
     p = example2_screening_price(10, 2, d)
@@ -119,3 +126,38 @@ def test_conceders_meet_halfway():
                registry.strategy("conceder"), seed=0).run()
     assert out.agreement_period == 10
     assert out.payoff_a == pytest.approx(0.99 ** 10 * 5.0)
+
+
+def test_with_reopening_deferring_an_item_does_not_pay():
+    """JSX §4.4: reopening keeps share-demanding offers, so leaving an item open only costs the responder.
+
+    Two rugs, cost 0 and value 10 each (S = 20), δ = 0.9. Alice demands v = 20/1.9. Accepting
+    everything gives Bob 20 − v = 18/1.9. Deferring rug 2 gives him 10 − v now and, proposing
+    on rug 2 next period, his Rubinstein share 10/1.9 of it, discounted: 10 − 20/1.9 + 0.9·10/1.9.
+    """
+    from negotiation.actions import Accept, AcceptChoiceSpace
+    from negotiation.strategy import Strategy
+
+    class DeferLast(Strategy):
+        name = "defer-last"
+
+        def __init__(self):
+            self.base = registry.strategy("rubinstein")
+
+        def act(self, obs, space, rng):
+            action = self.base.act(obs, space, rng)
+            if isinstance(space, AcceptChoiceSpace) and isinstance(action, Accept) and len(obs.open_items) > 1:
+                defer = np.zeros(len(obs.open_items), dtype=bool)
+                defer[-1] = True
+                return Accept(action.choices, defer)
+            return action
+
+    env = exchange(2, prior=JointPMF([((0, 0), (1, 1))], [1.0]), discount=0.9)
+    proto = registry.protocol("share-demanding", reopening=True)
+    honest = play(env, proto, registry.strategy("rubinstein"), registry.strategy("rubinstein"), seed=0).run()
+    deviant = play(env, proto, registry.strategy("rubinstein"), DeferLast(), seed=0).run()
+    assert honest.payoff_b == pytest.approx(18 / 1.9, abs=1e-9) and honest.agreement_period == 0
+    assert [a.period for a in deviant.agreements] == [0, 1]
+    assert deviant.payoff_b == pytest.approx(10 - 20 / 1.9 + 0.9 * 10 / 1.9, abs=1e-9)
+    assert deviant.payoff_a == pytest.approx(20 / 1.9 + 0.9 * (10 - 10 / 1.9), abs=1e-9)
+    assert deviant.payoff_b < honest.payoff_b

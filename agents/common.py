@@ -107,19 +107,25 @@ def offer_demanding(obs: Observation, space, v: float, item_surplus: np.ndarray 
 def _item_offer_plan(obs: Observation, e: np.ndarray) -> tuple:
     """What an item-by-item offer needs besides the demand: (e as a list, Σe, choices x, u(x_k, θ_k)).
 
-    All of it depends on own types and the open items only, so it is kept in
-    the observation's memo while ``e`` stays the same array.
+    All of it depends on own types and the open items only, so it is built once per play.
     """
-    memo = obs.memo
-    plan = memo.get("item_offer") if memo is not None else None
-    if plan is None or plan[0] is not e:
+    def build():
         x = plausible_choices(obs)
         x.flags.writeable = False                # shared by every offer of the play
-        u = obs.env.table(obs.role)[x, obs.own_types[obs.open_items]].tolist()
-        plan = (e, (e.tolist(), total(e), x, u))
+        return e.tolist(), total(e), x, obs.env.table(obs.role)[x, obs.own_types[obs.open_items]].tolist()
+
+    return _while_same(obs, "item_offer", e, build)
+
+
+def _while_same(obs: Observation, key: str, arr: np.ndarray, build):
+    """``build()``, kept in the observation's memo under ``key`` while ``arr`` stays the same array."""
+    memo = obs.memo
+    hit = memo.get(key) if memo is not None else None
+    if hit is None or hit[0] is not arr:
+        hit = (arr, build())
         if memo is not None:
-            memo["item_offer"] = plan
-    return plan[1]
+            memo[key] = hit
+    return hit[1]
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,7 +176,7 @@ def respond_requiring(obs: Observation, space, required_per_unit: float, item_su
         offer = obs.offer
         items = offer.items.tolist()
         if offer.items is obs.open_items:     # an offer on every open item, as offers are
-            e_offered = _as_list(obs, "e_list", e)
+            e_offered = _while_same(obs, "e_list", e, e.tolist)
         else:
             e_offered = e[np.searchsorted(obs.open_items, offer.items)].tolist()
         ok = [k for k, g, ek in zip(items, item_gains(obs, items), e_offered) if accepts(g, required_per_unit * ek)]
@@ -208,17 +214,6 @@ def _own_utility_rows(obs: Observation) -> dict:
         if memo is not None:
             memo["rows"] = rows
     return rows
-
-
-def _as_list(obs: Observation, key: str, arr: np.ndarray) -> list:
-    """``arr.tolist()``, kept in the memo under ``key`` while ``arr`` stays the same array."""
-    memo = obs.memo
-    hit = memo.get(key) if memo is not None else None
-    if hit is None or hit[0] is not arr:
-        hit = (arr, arr.tolist())
-        if memo is not None:
-            memo[key] = hit
-    return hit[1]
 
 
 def best_reply(obs: Observation):

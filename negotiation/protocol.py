@@ -232,9 +232,9 @@ class AlternatingOffersState(State):
         return self._space
 
     def observation(self, role: str) -> Observation:
-        return Observation(role, self.types.a if role == "a" else self.types.b, self.env, self.protocol,
-                           self.period, self._open_idx, self.phase,
-                           self.pending if self.phase == "respond" else None, self.history, self._memo[role])
+        return Observation(role, self.types.of(role), self.env, self.protocol, self.period, self._open_idx,
+                           self.phase, self.pending if self.phase == "respond" else None, self.history,
+                           self._memo[role])
 
     def record(self, action) -> str:
         """Check ``action`` against the mover's space, log it publicly, and return the mover."""

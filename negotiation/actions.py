@@ -22,7 +22,7 @@ from typing import Iterator
 
 import numpy as np
 
-from negotiation.errors import ParameterError
+from negotiation.errors import ParameterError, check_number, check_number_list
 from negotiation.smallarrays import SHORT, indices_below
 
 #: ``enumerate()`` refuses spaces larger than this.
@@ -166,10 +166,12 @@ class ValueSet:
     @classmethod
     def make(cls, name: str, low: float, high: float, grid=None) -> "ValueSet":
         if grid is not None:
-            g = tuple(sorted(float(v) for v in grid))
-            if not g:
+            if isinstance(grid, (list, tuple, range)) and not len(grid):
                 raise ParameterError(name, "a grid must not be empty")
+            g = tuple(sorted(check_number_list(name, grid)))
             return cls(g[0], g[-1], g)
+        low = check_number(name, low)
+        high = check_number(name, high)
         if not low <= high:
             raise ParameterError(name, f"needs low <= high, got [{low}, {high}]")
         return cls(float(low), float(high))

@@ -80,9 +80,12 @@ def print_result(result: dict) -> None:
     for p in result["pairings"]:
         print(f"\n  {p['label']}")
         print(f"    {'metric':<18}{'simulated (± s.e.)':<24}theory")
+        notes = p.get("theory_notes", {})
         for metric, sim in p["simulated"].items():
-            th = p["theory"].get(metric, "")
-            th = f"{th:.4f}" if isinstance(th, float) else th
+            th = p["theory"].get(metric)
+            th = f"{th:.4f}" if isinstance(th, float) else ("" if th is None else th)
+            if metric in notes:
+                th = f"{th}  ({notes[metric]})" if th != "" else notes[metric]
             print(f"    {metric:<18}{_format_metric(sim):<24}{th}")
     if result["checks"]:
         print("\nchecks:")
@@ -90,14 +93,30 @@ def print_result(result: dict) -> None:
             print(f"  [{'pass' if c['passed'] else 'FAIL'}] {c['claim']} — {c['detail']}")
 
 
+def check_output_path(name: str, path: str, suffixes: tuple = ()) -> str:
+    """A file to write: its directory must exist (checked before anything runs)."""
+    target = Path(path)
+    if target.is_dir():
+        raise ParameterError(name, f"{path!r} is a directory; give a file name")
+    if not target.parent.is_dir():
+        raise ParameterError(name, f"the directory {str(target.parent)!r} of {path!r} does not exist")
+    if suffixes and target.suffix not in suffixes:
+        raise ParameterError(name, f"must end in {' or '.join(suffixes)}, got {path!r}")
+    return path
+
+
+TREE_SUFFIXES = (".json", ".graphml")
+
+
 def cmd_run(args) -> int:
     sc = registry.scenario(args.scenario)()
+    overrides = parse_sets(args.set)
     tree = None
     if args.tree:
+        check_output_path("--tree", args.tree, TREE_SUFFIXES)
         from negotiation.gametree import GameTree
         tree = GameTree()
-    result = sc.run(runs=args.runs, seed=args.seed, overrides=parse_sets(args.set), progress=not args.json,
-                    tree=tree)
+    result = sc.run(runs=args.runs, seed=args.seed, overrides=overrides, progress=not args.json, tree=tree)
     if tree is not None:
         _write_tree(tree, args.tree)
     if args.json:
@@ -117,12 +136,24 @@ def _write_tree(tree, path: str) -> None:
 ENV_KEYS = ("n_items", "discount", "discount_a", "discount_b")
 
 
+def coerce_play_sets(sets: dict) -> dict:
+    """``play``'s environment and JSX protocol parameters checked against their declared types."""
+    from negotiation.errors import check_discount, check_int
+    from negotiation.scenario import PROTOCOL_SPECS
+
+    specs = {"n_items": lambda k, v: check_int(k, v, 1), "discount": check_discount, "discount_a": check_discount,
+             "discount_b": check_discount, **PROTOCOL_SPECS}
+    return {k: specs[k](k, v) if k in specs else v for k, v in sets.items()}
+
+
 def cmd_play(args) -> int:
     from negotiation.environment import ENVIRONMENTS
     from negotiation.gametree import GameTree
     from negotiation.model import NegotiationModel
 
     sets = parse_sets(args.set)
+    if args.tree:
+        check_output_path("--tree", args.tree, TREE_SUFFIXES)
     registry.load_builtins()
     from negotiation.mediation.engine import MediationProtocol
 
@@ -131,6 +162,7 @@ def cmd_play(args) -> int:
         return play_mediation(args, sets)
     if args.env not in ENVIRONMENTS:
         raise ParameterError("--env", f"unknown environment {args.env!r}; choose one of {', '.join(ENVIRONMENTS)}")
+    sets = coerce_play_sets(sets)
     env_kw = {k: sets.pop(k) for k in ENV_KEYS if k in sets}
     env = ENVIRONMENTS[args.env](**env_kw)
     protocol = registry.protocol(args.protocol, **sets) if sets else registry.protocol(args.protocol)
@@ -165,6 +197,13 @@ def play_mediation(args, sets: dict) -> int:
     from negotiation.gametree import GameTree
     from negotiation.mediation.engine import MediationModel
 
+    # Parameters that take Python objects (a Schedule, value distributions) have no command-line form.
+    declared = registry.parameters_of(registry.PROTOCOLS[args.protocol])
+    settable = sorted(k for k, p in declared.items() if registry.declared_check(p) is not None)
+    for key in sets:
+        if key in declared and key not in settable:
+            raise ParameterError(key, f"takes a Python object and cannot be set with --set; settable for "
+                                      f"{args.protocol}: {', '.join(settable) or 'none'}")
     protocol = registry.protocol(args.protocol, **sets)
     tree = GameTree() if args.tree else None
     out = MediationModel(protocol, registry.strategy(args.bob), registry.strategy(args.alice), seed=args.seed,
@@ -225,8 +264,34 @@ def cmd_demo(args) -> int:
 
 
 # ------------------------------------------------------------------- main
+class UsageError(Exception):
+    """A malformed command line (argparse's complaint), reported in one line like any bad input."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def seed_value(text: str) -> int:
+    """--seed: a non-negative integer (numpy's seeds are)."""
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {v}")
+    return v
+
+
+def _usage_line(message: str) -> str:
+    """argparse's "argument --runs: invalid int value: 'abc'" as "--runs: invalid int value: 'abc'"."""
+    message = " ".join(message.split())
+    return message[len("argument "):] if message.startswith("argument ") else message
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="negotiate", description="Agent-based negotiation game engine.")
+    p = _Parser(prog="negotiate", description="Agent-based negotiation game engine.")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="protocols, strategies, scenarios").set_defaults(func=cmd_list)
 
@@ -234,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("scenario")
     r.add_argument("--set", action="append", metavar="KEY=VALUE", help="change a parameter (repeatable)")
     r.add_argument("--runs", type=int, default=None)
-    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--seed", type=seed_value, default=0)
     r.add_argument("--json", action="store_true", help="print one JSON object")
     r.add_argument("--tree", metavar="FILE", help="write the merged game tree (.json or .graphml)")
     r.set_defaults(func=cmd_run)
@@ -246,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--bob", required=True)
     pl.add_argument("--env", default="exchange")
     pl.add_argument("--set", action="append", metavar="KEY=VALUE")
-    pl.add_argument("--seed", type=int, default=0)
+    pl.add_argument("--seed", type=seed_value, default=0)
     pl.add_argument("--json", action="store_true")
     pl.add_argument("--tree", metavar="FILE")
     pl.set_defaults(func=cmd_play)
@@ -254,24 +319,22 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="run the default scenarios and write figures")
     d.add_argument("--out", default="out")
     d.add_argument("--runs", type=int, default=None, help="runs per pairing (default: each scenario's own)")
-    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--seed", type=seed_value, default=0)
     d.set_defaults(func=cmd_demo)
     return p
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as e:
+        print(f"negotiate: error: {_usage_line(str(e))}", file=sys.stderr)
+        return 2
     try:
         return args.func(args)
     except (ParameterError, IllegalAction) as e:
-        print(f"negotiate: error: {e}", file=sys.stderr)
+        print(f"negotiate: error: {' '.join(str(e).split())}", file=sys.stderr)
         return 2
-    except TypeError as e:
-        # An unknown keyword for a protocol or strategy constructor.
-        if "unexpected keyword argument" in str(e):
-            print(f"negotiate: error: {e.args[0].split('got an ')[-1]}", file=sys.stderr)
-            return 2
-        raise
     except KeyboardInterrupt:
         print("negotiate: interrupted", file=sys.stderr)
         return 130

@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from negotiation.errors import ParameterError, check_discount
+from negotiation.errors import ParameterError, check_discount, check_int, check_number, check_number_list
 from negotiation.smallarrays import total
 
 #: Largest |X|^n the environment will enumerate for non-additive utilities.
@@ -76,9 +76,11 @@ class Environment:
     welfare: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self):
-        if not isinstance(self.n_items, (int, np.integer)) or self.n_items < 1:
-            raise ParameterError("n_items", f"must be an integer >= 1, got {self.n_items!r}")
-        self.n_items = int(self.n_items)
+        self.n_items = check_int("n_items", self.n_items, 1)
+        for name in ("choices", "types_a", "types_b"):
+            value = getattr(self, name)
+            if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or not hasattr(value, "__iter__"):
+                raise ParameterError(name, f"must be a non-empty list of labels, got {value!r}")
         if len(self.choices) == 0:
             raise ParameterError("choices", "the choice set X must not be empty")
         if len(self.types_a) == 0 or len(self.types_b) == 0:
@@ -86,12 +88,19 @@ class Environment:
         self.choices = tuple(self.choices)
         self.types_a = tuple(self.types_a)
         self.types_b = tuple(self.types_b)
-        self.ua = np.asarray(self.ua, dtype=float)
-        self.ub = np.asarray(self.ub, dtype=float)
+        for name in ("ua", "ub"):
+            try:
+                table = np.asarray(getattr(self, name), dtype=float)
+            except (TypeError, ValueError):
+                raise ParameterError(name, "must be a table of numbers (|X| rows, one column per type)") from None
+            if not np.all(np.isfinite(table)):
+                raise ParameterError(name, "utilities must be finite numbers (no NaN or infinity)")
+            setattr(self, name, table)
         if self.ua.shape != (len(self.choices), len(self.types_a)):
             raise ParameterError("ua", f"must have shape (|X|, |Θ_a|) = {(len(self.choices), len(self.types_a))}, got {self.ua.shape}")
         if self.ub.shape != (len(self.choices), len(self.types_b)):
             raise ParameterError("ub", f"must have shape (|X|, |Θ_b|) = {(len(self.choices), len(self.types_b))}, got {self.ub.shape}")
+        self.null_choice = check_int("null_choice", self.null_choice)
         if not 0 <= self.null_choice < len(self.choices):
             raise ParameterError("null_choice", f"must index X (0..{len(self.choices) - 1}), got {self.null_choice}")
         if np.any(self.ua[self.null_choice] != 0) or np.any(self.ub[self.null_choice] != 0):
@@ -105,6 +114,10 @@ class Environment:
         self._memo: dict = {}
         if self.is_additive and np.any(self.item_surplus < -1e-12):
             raise ParameterError("utilities", "JSX §3.2 assumes S(θ_ak, θ_bk) >= 0 for every type pair")
+        if not callable(getattr(self.prior, "sample", None)) or not callable(getattr(self.prior, "expected_surplus",
+                                                                                   None)):
+            raise ParameterError("prior", f"must be a prior over type profiles (IIDPrior, ExchangeablePrior, JointPMF, "
+                                          f"CommonShockPrior), got {self.prior!r}")
         if hasattr(self.prior, "validate"):
             self.prior.validate(self)
 
@@ -130,13 +143,20 @@ class Environment:
 
     def check_types(self, types: TypeProfile) -> TypeProfile:
         """Check a user-given type profile has length n and indexes Θ."""
+        out = []
         for role, arr, k in (("a", types.a, len(self.types_a)), ("b", types.b, len(self.types_b))):
             arr = np.asarray(arr)
             if arr.shape != (self.n_items,):
                 raise ParameterError(f"types_{role}", f"must have one type per item (length {self.n_items}), got shape {arr.shape}")
+            if arr.dtype.kind not in "iu":
+                # Float indices are accepted only when they are whole numbers (never truncated).
+                if arr.dtype.kind != "f" or not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
+                    raise ParameterError(f"types_{role}", f"type indices must be integers in 0..{k - 1}, got "
+                                                          f"{arr.tolist()[:8]}")
             if arr.size and (arr.min() < 0 or arr.max() >= k):
                 raise ParameterError(f"types_{role}", f"type indices must lie in 0..{k - 1}")
-        return TypeProfile(np.asarray(types.a, dtype=np.intp), np.asarray(types.b, dtype=np.intp))
+            out.append(arr.astype(np.intp, copy=False))
+        return TypeProfile(*out)
 
     def type_index(self, role: str, values: Sequence) -> np.ndarray:
         """Indices of the given type *values* (e.g. (0, 8, 8)) in Θ_role."""
@@ -226,6 +246,12 @@ def _table(choices, types, fn) -> np.ndarray:
     return np.array([[fn(x, t) for t in types] for x in choices], dtype=float)
 
 
+def _factory_discounts(discount, discount_a, discount_b) -> tuple:
+    """(δ_a, δ_b) of a factory: ``discount`` for each one not given (checked by Environment as δ_a, δ_b)."""
+    return (discount_a if discount_a is not None else discount,
+            discount_b if discount_b is not None else discount)
+
+
 def exchange(n_items: int = 1, prior=None, discount: float = 0.9, discount_a=None, discount_b=None,
              seller_costs=(0, 8), buyer_values=(2, 10)) -> Environment:
     """Exchange of private goods (JSX §2.1): Alice sells rugs to Bob.
@@ -237,12 +263,15 @@ def exchange(n_items: int = 1, prior=None, discount: float = 0.9, discount_a=Non
     from negotiation.priors import IIDPrior
 
     choices = ("no trade", "trade")
+    check_number_list("seller_costs", seller_costs)      # validated; the labels are kept as given
+    seller_costs = tuple(seller_costs)
+    check_number_list("buyer_values", buyer_values)      # validated; the labels are kept as given
+    buyer_values = tuple(buyer_values)
+    da, db = _factory_discounts(discount, discount_a, discount_b)
     ua = _table(choices, seller_costs, lambda x, t: -t if x == "trade" else 0.0)
     ub = _table(choices, buyer_values, lambda x, t: t if x == "trade" else 0.0)
-    prior = prior or IIDPrior.uniform(len(seller_costs), len(buyer_values))
-    return Environment(n_items, choices, tuple(seller_costs), tuple(buyer_values), ua, ub, prior,
-                       discount_a if discount_a is not None else discount,
-                       discount_b if discount_b is not None else discount, 0, "exchange")
+    prior = IIDPrior.uniform(len(seller_costs), len(buyer_values)) if prior is None else prior
+    return Environment(n_items, choices, seller_costs, buyer_values, ua, ub, prior, da, db, 0, "exchange")
 
 
 def public_goods(n_items: int = 1, prior=None, discount: float = 0.9, discount_a=None, discount_b=None,
@@ -255,11 +284,13 @@ def public_goods(n_items: int = 1, prior=None, discount: float = 0.9, discount_a
     from negotiation.priors import IIDPrior
 
     choices = (0, 1)
+    check_number_list("benefits", benefits)      # validated; the labels are kept as given
+    benefits = tuple(benefits)
+    cost = check_number("cost", cost)
+    da, db = _factory_discounts(discount, discount_a, discount_b)
     u = _table(choices, benefits, lambda x, t: (t - cost / 2) if x == 1 else 0.0)
-    prior = prior or IIDPrior.uniform(len(benefits), len(benefits))
-    return Environment(n_items, choices, tuple(benefits), tuple(benefits), u, u.copy(), prior,
-                       discount_a if discount_a is not None else discount,
-                       discount_b if discount_b is not None else discount, 0, "public-goods")
+    prior = IIDPrior.uniform(len(benefits), len(benefits)) if prior is None else prior
+    return Environment(n_items, choices, benefits, benefits, u, u.copy(), prior, da, db, 0, "public-goods")
 
 
 def task_assignment(n_items: int = 1, prior=None, discount: float = 0.9, discount_a=None, discount_b=None,
@@ -283,6 +314,10 @@ def task_assignment(n_items: int = 1, prior=None, discount: float = 0.9, discoun
 
     choices = ("none", "a", "b", "ab")
     types = (0, 1)
+    benefit = check_number("benefit", benefit)
+    solo_cost = check_number("solo_cost", solo_cost)
+    joint_cost = check_number("joint_cost", joint_cost)
+    da, db = _factory_discounts(discount, discount_a, discount_b)
 
     def u_self(x, t, me):
         if x == "none":
@@ -297,10 +332,8 @@ def task_assignment(n_items: int = 1, prior=None, discount: float = 0.9, discoun
 
     ua = _table(choices, types, lambda x, t: u_self(x, t, "a"))
     ub = _table(choices, types, lambda x, t: u_self(x, t, "b"))
-    prior = prior or IIDPrior.uniform(2, 2)
-    return Environment(n_items, choices, types, types, ua, ub, prior,
-                       discount_a if discount_a is not None else discount,
-                       discount_b if discount_b is not None else discount, 0, "task-assignment")
+    prior = IIDPrior.uniform(2, 2) if prior is None else prior
+    return Environment(n_items, choices, types, types, ua, ub, prior, da, db, 0, "task-assignment")
 
 
 def relabelled_surplus_table(env: Environment) -> np.ndarray:

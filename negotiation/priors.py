@@ -20,7 +20,22 @@ from collections import Counter
 
 import numpy as np
 
-from negotiation.errors import ParameterError, check_probability_vector
+from negotiation.errors import ParameterError, check_int, check_probability_vector
+
+
+def _index_array(name: str, values, message: str) -> np.ndarray:
+    """``values`` as an array of type indices: whole numbers, never truncated; a ragged list is an error."""
+    try:
+        arr = np.asarray(values)
+    except ValueError:          # ragged nesting
+        raise ParameterError(name, message) from None
+    if arr.size == 0:
+        return arr.astype(np.intp)
+    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+        return arr.astype(np.intp)
+    if arr.dtype.kind not in "iu":
+        raise ParameterError(name, f"{message} (type indices are integers)")
+    return arr.astype(np.intp, copy=False)
 
 
 class IIDPrior:
@@ -28,7 +43,10 @@ class IIDPrior:
 
     def __init__(self, p_a=None, p_b=None, joint=None):
         if joint is not None:
-            joint = np.asarray(joint, dtype=float)
+            try:
+                joint = np.asarray(joint, dtype=float)
+            except (TypeError, ValueError):
+                raise ParameterError("joint", "must be a |Θ_a|×|Θ_b| matrix of probabilities") from None
             if joint.ndim != 2:
                 raise ParameterError("joint", f"must be a |Θ_a|×|Θ_b| matrix, got shape {joint.shape}")
             check_probability_vector("joint", joint.ravel())
@@ -76,12 +94,11 @@ class ExchangeablePrior:
     """
 
     def __init__(self, matchups, copies: int = 1):
-        m = np.asarray(matchups, dtype=np.intp)
+        m = _index_array("matchups", matchups, "must be a non-empty list of (type_a, type_b) index pairs")
         if m.ndim != 2 or m.shape[1] != 2 or m.shape[0] == 0:
             raise ParameterError("matchups", "must be a non-empty list of (type_a, type_b) index pairs")
-        if copies < 1:
-            raise ParameterError("copies", f"must be >= 1, got {copies}")
-        self.matchups = np.tile(m, (int(copies), 1))
+        copies = check_int("copies", copies, 1)
+        self.matchups = np.tile(m, (copies, 1))
 
     def validate(self, env) -> None:
         if len(self.matchups) != env.n_items:
@@ -120,8 +137,15 @@ class JointPMF:
     def __init__(self, profiles, probs):
         self.probs = check_probability_vector("probs", probs)
         self._cdf = np.cumsum(self.probs).tolist()     # searched with bisect: one draw, one profile
-        self.a = np.asarray([p[0] for p in profiles], dtype=np.intp)
-        self.b = np.asarray([p[1] for p in profiles], dtype=np.intp)
+        shape = "must be a list of (θ_a, θ_b) pairs of type-index vectors, all of the same length n"
+        try:
+            pairs = [tuple(p) for p in profiles]
+        except TypeError:
+            raise ParameterError("profiles", shape) from None
+        if any(len(p) != 2 for p in pairs):
+            raise ParameterError("profiles", shape)
+        self.a = _index_array("profiles", [p[0] for p in pairs], shape)
+        self.b = _index_array("profiles", [p[1] for p in pairs], shape)
         if len(self.a) != len(self.probs):
             raise ParameterError("profiles", f"{len(self.a)} profiles but {len(self.probs)} probabilities")
         if self.a.ndim != 2 or self.b.shape != self.a.shape:

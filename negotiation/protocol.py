@@ -23,7 +23,8 @@ import numpy as np
 
 from negotiation.actions import ValueSet
 from negotiation.environment import Environment, TypeProfile
-from negotiation.errors import IllegalAction, ParameterError
+from negotiation.errors import (IllegalAction, ParameterError, check_bool, check_choice, check_int, check_number,
+                                check_number_list)
 from negotiation.outcome import Agreement, Outcome, settle
 
 ROLES = ("a", "b")
@@ -69,20 +70,30 @@ class Protocol:
     name = "protocol"
     section = ""
     state_class: type = None
+    #: The value grids among ``price_grid``, ``demand_grid`` and ``price_range`` that the protocol's
+    #: offers use; setting one it does not use is an error. Subclasses narrow it.
+    value_grids: tuple = ("price_grid", "demand_grid", "price_range")
 
     def __init__(self, max_periods: int = 100, recognition: str = "alternating", p_alice: float = 0.5,
                  price_grid=None, demand_grid=None, price_range=None):
-        if not isinstance(max_periods, (int, np.integer)) or max_periods < 1:
-            raise ParameterError("max_periods", f"must be an integer >= 1, got {max_periods!r}")
-        if recognition not in ("alternating", "random"):
-            raise ParameterError("recognition", f"must be 'alternating' or 'random', got {recognition!r}")
-        if not 0.0 <= float(p_alice) <= 1.0:
-            raise ParameterError("p_alice", f"must lie in [0, 1], got {p_alice}")
-        self.max_periods = int(max_periods)
-        self.recognition = recognition
-        self.p_alice = float(p_alice)
-        self.price_grid = price_grid
-        self.demand_grid = demand_grid
+        self.max_periods = check_int("max_periods", max_periods, 1)
+        self.recognition = check_choice("recognition", recognition, ("alternating", "random"))
+        self.p_alice = check_number("p_alice", p_alice, 0.0, 1.0)
+        if p_alice != 0.5 and recognition != "random":
+            raise ParameterError("p_alice", "is only used with recognition 'random' (Alice proposes at t = 0, 2, "
+                                            "… under 'alternating'); set recognition=random too")
+        grids = {"price_grid": price_grid, "demand_grid": demand_grid, "price_range": price_range}
+        for key, value in grids.items():
+            if value is not None and key not in self.value_grids:
+                raise ParameterError(key, f"is not used by protocol {self.name!r}, whose offers use "
+                                          f"{', '.join(self.value_grids) or 'no value grid'}")
+        self.price_grid = None if price_grid is None else check_number_list("price_grid", price_grid)
+        self.demand_grid = None if demand_grid is None else check_number_list("demand_grid", demand_grid)
+        if price_range is not None:
+            lo, hi = check_number_list("price_range", price_range, length=2)
+            if not lo <= hi:
+                raise ParameterError("price_range", f"must be [low, high] with low <= high, got {price_range!r}")
+            price_range = (lo, hi)
         self.price_range = price_range
         # ValueSets are built once per environment (offers are a hot path).
         self._value_sets: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -128,7 +139,7 @@ class ReopeningProtocol(Protocol):
 
     def __init__(self, reopening: bool = False, **kw):
         super().__init__(**kw)
-        self.reopening = bool(reopening)
+        self.reopening = check_bool("reopening", reopening)
 
     def params(self) -> dict:
         return {**super().params(), "reopening": self.reopening}

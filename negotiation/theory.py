@@ -6,12 +6,15 @@
   the stationary values V_a, V_b solving
   V_a = ρ(S − δ_b V_b) + (1−ρ)δ_a V_a and V_b = (1−ρ)(S − δ_a V_a) + ρδ_b V_b,
   where ρ is Alice's probability of being recognized.
+- :func:`expected_shares` picks the one the protocol's recognition rule calls for.
 - Example 2's bound on the seller's payoff, 10/(1+δ).
 
 The second-best direct mechanism is in :mod:`negotiation.mechanism`.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -40,14 +43,23 @@ def recognition_values(surplus: float, discount_a: float, discount_b: float, p_a
     """Ex-ante values (V_a, V_b) at the start of a period under random recognition.
 
     The proposer offers the responder exactly its discounted continuation
-    δ_j V_j and keeps S − δ_j V_j (stationary subgame-perfect play).
+    δ_j V_j and keeps S − δ_j V_j (stationary subgame-perfect play). The values
+    are linear in S, so ``surplus`` may also be an array (one value per entry).
     """
     if not 0.0 <= p_alice <= 1.0:
         raise ParameterError("p_alice", f"must lie in [0, 1], got {p_alice}")
-    da, db, r = discount_a, discount_b, p_alice
-    # [1 − (1−r)δ_a, rδ_b ; (1−r)δ_a, 1 − rδ_b] [V_a, V_b] = [r S, (1−r) S]
+    va, vb = _recognition_unit_values(float(discount_a), float(discount_b), float(p_alice))
+    if np.ndim(surplus) == 0:
+        return float(va * surplus), float(vb * surplus)
+    s = np.asarray(surplus, dtype=float)
+    return va * s, vb * s
+
+
+@functools.lru_cache(maxsize=256)
+def _recognition_unit_values(da: float, db: float, r: float) -> tuple[float, float]:
+    # [1 − (1−r)δ_a, rδ_b ; (1−r)δ_a, 1 − rδ_b] [V_a, V_b] = [r, 1 − r]  (per unit of surplus)
     m = np.array([[1 - (1 - r) * da, r * db], [(1 - r) * da, 1 - r * db]])
-    va, vb = np.linalg.solve(m, np.array([r * surplus, (1 - r) * surplus]))
+    va, vb = np.linalg.solve(m, np.array([r, 1 - r]))
     return float(va), float(vb)
 
 
@@ -70,6 +82,35 @@ def demand(role: str, surplus: float, discount_a: float, discount_b: float,
     """The proposer's Rubinstein demand: the surplus less the responder's continuation."""
     other = "b" if role == "a" else "a"
     return surplus - continuation_value(other, surplus, discount_a, discount_b, recognition, p_alice)
+
+
+def expected_shares(surplus: float, discount_a: float, discount_b: float, recognition: str = "alternating",
+                    p_alice: float = 0.5) -> tuple[float, float]:
+    """(Alice's, Bob's) expected payoffs of immediate agreement on a known ``surplus`` at t = 0.
+
+    Alternating offers (Alice proposes at t = 0): the Rubinstein shares. Random recognition
+    (footnote 10): the stationary values (V_a, V_b) of :func:`recognition_values`.
+    """
+    if recognition == "alternating":
+        return rubinstein_shares(surplus, discount_a, discount_b)
+    if recognition == "random":
+        check_discount("discount_a", discount_a)
+        check_discount("discount_b", discount_b)
+        return recognition_values(surplus, discount_a, discount_b, p_alice)
+    raise ParameterError("recognition", f"must be 'alternating' or 'random', got {recognition!r}")
+
+
+def proposer_split(surplus: float, discount_a: float, discount_b: float, proposer: str,
+                   recognition: str = "alternating", p_alice: float = 0.5) -> tuple[float, float]:
+    """(Alice's, Bob's) payoffs when ``proposer`` makes the accepted offer at t = 0.
+
+    The responder gets its discounted continuation, the proposer the rest of the surplus.
+    """
+    if proposer not in ("a", "b"):
+        raise ParameterError("proposer", f"must be 'a' or 'b', got {proposer!r}")
+    responder = "b" if proposer == "a" else "a"
+    r = continuation_value(responder, surplus, discount_a, discount_b, recognition, p_alice)
+    return (surplus - r, r) if proposer == "a" else (r, surplus - r)
 
 
 def example2_seller_bound(discount: float) -> float:

@@ -51,4 +51,5 @@ class Combinatorial(ReopeningProtocol):
     name = "combinatorial"
     section = "JSX §3.3.2"
     state_class = CombinatorialState
+    value_grids = ("price_grid", "price_range")
 

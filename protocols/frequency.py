@@ -114,6 +114,7 @@ class Frequency(Protocol):
     name = "frequency"
     section = "JSX §3.3.4, §5.3.2"
     state_class = FrequencyState
+    value_grids = ("demand_grid",)
 
     def start(self, env, types=None, rng=None):
         if not env.is_additive:

@@ -57,6 +57,7 @@ class ItemByItem(Protocol):
     name = "item-by-item"
     section = "JSX §3.3.1"
     state_class = ItemByItemState
+    value_grids = ("price_grid", "price_range")
 
     def start(self, env, types=None, rng=None):
         if not env.is_additive:

@@ -147,6 +147,7 @@ class TwoItemMenu(Protocol):
     name = "two-item-menu"
     section = "JSX §6.1"
     state_class = MenuState
+    value_grids = ("price_grid", "price_range")
 
     def __init__(self, reopening: bool = False, **kw):
         if reopening:

@@ -49,6 +49,7 @@ class ShareDemanding(ReopeningProtocol):
     name = "share-demanding"
     section = "JSX §3.3.3"
     state_class = ShareDemandingState
+    value_grids = ("demand_grid",)
 
 
 

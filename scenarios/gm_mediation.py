@@ -27,6 +27,7 @@ scenario's figure (:mod:`negotiation.mediation.plots`).
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 
@@ -51,9 +52,16 @@ from negotiation.mediation.toolkit import (
     second_best,
     static_surplus,
 )
+from negotiation.errors import check_int, check_int_list, check_number, check_number_list
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se
-from negotiation.scenario import TheoryScenario, within
+from negotiation.scenario import TheoryScenario, check_figure, within
+
+#: Checks of the parameters the GM scenarios share.
+_PRICE = partial(check_number, low=0.0, high=1.0, low_open=True, high_open=True)     # a price in (0, 1)
+_BETA_SHAPES = partial(check_number_list, low=0.0, low_open=True, length=2)          # Beta(a, b), a, b > 0
+_ROUNDS = partial(check_int_list, low=1)
+GM_SPECS = {"figure": check_figure}
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -62,6 +70,7 @@ class _GMScenario(TheoryScenario):
 
     defaults: dict = {}
     options = {"figure": ""}
+    param_specs = GM_SPECS
 
 
 def _strategy(name, **kw):
@@ -118,6 +127,8 @@ class GMShuttle(_GMScenario):
     section = "GM §3, Prop 1"
     rows = (9, 10)
     defaults = {"p": 0.5, "T": 1.0, "prices": [0.25, 0.32, 0.34, 0.5, 0.66, 0.68, 0.75]}
+    param_specs = {**GM_SPECS, "p": _PRICE, "T": partial(check_number, low=0.0, low_open=True),
+                   "prices": partial(check_number_list, low=0.0, high=1.0, low_open=True, high_open=True)}
     default_runs = 2000
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
@@ -183,6 +194,8 @@ class GMGeneralPriors(_GMScenario):
     section = "GM Props 2-3, eqs (7), (8)"
     rows = (11, 12)
     defaults = {"buyer_beta": [2.0, 3.0], "seller_beta": [3.0, 2.0], "symmetric_beta": [2.0, 5.0], "rounds": 50}
+    param_specs = {**GM_SPECS, "buyer_beta": _BETA_SHAPES, "seller_beta": _BETA_SHAPES,
+                   "symmetric_beta": _BETA_SHAPES, "rounds": partial(check_int, low=1)}
     default_runs = 1500
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
@@ -270,6 +283,8 @@ class GMPrivateInformation(_GMScenario):
     section = "GM §4.2, eqs (9)-(10)"
     rows = (13,)
     defaults = {"p": 0.5, "offset": 0.05}
+    param_specs = {**GM_SPECS, "p": _PRICE,
+                   "offset": partial(check_number, low=0.0, high=1.0, low_open=True, high_open=True)}
     default_runs = 1000
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
@@ -314,6 +329,7 @@ class GMBackAndForth(_GMScenario):
     section = "GM §5.1, App. B, Prop 4"
     rows = (14,)
     defaults = {"p": 0.5, "rounds": [1, 2, 4, 8, 16, 32]}
+    param_specs = {**GM_SPECS, "p": _PRICE, "rounds": _ROUNDS}
     default_runs = 2000
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
@@ -354,6 +370,7 @@ class GMSingleRound(_GMScenario):
     section = "GM §5.2, Prop 5"
     rows = (15,)
     defaults = {"shift": 0.1}
+    param_specs = {**GM_SPECS, "shift": partial(check_number, low=0.0, high=1.0)}
     default_runs = 1500
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
@@ -403,6 +420,7 @@ class GMPartnership(_GMScenario):
     section = "GM §5.3"
     rows = (16,)
     defaults = {"symmetric_beta": [2.0, 2.0]}
+    param_specs = {**GM_SPECS, "symmetric_beta": _BETA_SHAPES}
     default_runs = 1500
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
@@ -440,6 +458,7 @@ class GMStatic(_GMScenario):
     section = "GM §6, Prop 6, fn 19"
     rows = (17, 18)
     defaults = {"rounds": [2, 8, 32]}
+    param_specs = {**GM_SPECS, "rounds": _ROUNDS}
     default_runs = 2000
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):

@@ -9,6 +9,7 @@ pricing both at 2 to trade both at once.
 from __future__ import annotations
 
 from negotiation.environment import exchange
+from negotiation.errors import ParameterError
 from negotiation.priors import JointPMF
 from negotiation.registry import register_scenario
 from negotiation.scenario import Pairing, Scenario
@@ -24,6 +25,13 @@ class Example2(Scenario):
     defaults = {"discount": 0.9, "max_periods": 100}
     default_runs = 200
 
+    def parameters(self, overrides=None):
+        params = super().parameters(overrides)
+        if params.get("recognition", "alternating") != "alternating":
+            raise ParameterError("recognition", "example-2's bound 10/(1+δ) (JSX appendix proof) is for alternating "
+                                                "offers with the seller first; only 'alternating' is allowed here")
+        return params
+
     def environment(self, params):
         prior = JointPMF([((0, 0), (0, 1)), ((0, 0), (1, 0))], [0.5, 0.5])
         return exchange(2, prior=prior, seller_costs=(0,), buyer_values=(2, 10),
@@ -32,7 +40,8 @@ class Example2(Scenario):
     def pairings(self, params):
         bound = example2_seller_bound(params["discount_a"])
         return [Pairing("item-by-item, screening seller vs rubinstein buyer", "item-by-item", "screening",
-                        "rubinstein", {"payoff_a": f">= {bound:.6g}", "p_agree_t0": 0.0})]
+                        "rubinstein", {"payoff_a": None, "p_agree_t0": 0.0},
+                        theory_notes={"payoff_a": f">= {bound:.6g} = 10/(1+δ)"})]
 
     def theory(self, params, env):
         return {"seller_payoff_lower_bound": example2_seller_bound(params["discount_a"]),

@@ -15,8 +15,11 @@ Example 4 (§5.3.1): with trembles γ = 0.11 (0.01 per price) and a prior of
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
+from negotiation.errors import check_discount, check_number
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se
 from negotiation.scenario import TheoryScenario, within
@@ -31,6 +34,8 @@ class Example3(TheoryScenario):
     section = "JSX §5.2 Example 3"
     rows = (5,)
     defaults = {"epsilon": 0.01, "discount": 0.8}
+    param_specs = {"epsilon": partial(check_number, low=0.0, high=1.0, low_open=True, high_open=True),
+                   "discount": check_discount}
     default_runs = 2000
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
@@ -76,6 +81,8 @@ class Example4(TheoryScenario):
     section = "JSX §5.3.1 Example 4, Lemma 1"
     rows = (6,)
     defaults = {"prior_top": 0.999, "gamma": 0.11}
+    param_specs = {"prior_top": partial(check_number, low=0.0, high=1.0, low_open=True, high_open=True),
+                   "gamma": partial(check_number, low=0.0, high=1.0, low_open=True, high_open=True)}
     default_runs = 2
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):

@@ -8,26 +8,36 @@ negotiation (§3.3.1) with screening offers does not (Example 1, §4.3).
 
 from __future__ import annotations
 
+from functools import partial
+
 from negotiation.environment import ENVIRONMENTS, exchange
+from negotiation.errors import ParameterError, check_choice, check_int
 from negotiation.priors import ExchangeablePrior
 from negotiation.registry import register_scenario
-from negotiation.scenario import Pairing, Scenario, within
-from negotiation.theory import rubinstein_shares
+from negotiation.scenario import Pairing, Scenario, rubinstein_split, within
 
 #: JSX Example 1's matchups as (Θ_a, Θ_b) indices: (0,2), (0,10), (8,2), (8,10).
 EXAMPLE1_MATCHUPS = [(0, 0), (0, 1), (1, 0), (1, 1)]
 
 
 def _efficient(label, protocol, params, s, **extra):
-    a, b = rubinstein_shares(s, params["discount_a"], params["discount_b"])
+    # The Rubinstein split under the protocol's recognition rule (random recognition: footnote 10).
+    a, b = rubinstein_split(params, s)
     return Pairing(label, protocol, "rubinstein", "rubinstein",
                    {"efficiency": 1.0, "payoff_a": a, "payoff_b": b, "agreement_period": 0.0, "p_agree_t0": 1.0},
                    **extra)
 
 
+def _multiple_of_4(name, value) -> int:
+    n = check_int(name, value, 4)
+    if n % 4:
+        raise ParameterError(name, f"must be a multiple of 4 (each Example 1 matchup n/4 times), got {n}")
+    return n
+
+
 def _check_efficient(results, params, s):
     out = []
-    a, b = rubinstein_shares(s, params["discount_a"], params["discount_b"])
+    a, b = rubinstein_split(params, s)
     for r in results:
         if r["alice"] != "rubinstein":
             continue
@@ -59,10 +69,11 @@ class RugsExample1(Scenario):
         return [_efficient("combinatorial, rubinstein vs rubinstein", "combinatorial", params, 14.0),
                 _efficient("share-demanding, rubinstein vs rubinstein", "share-demanding", params, 14.0),
                 Pairing("item-by-item, screening seller vs rubinstein buyer", "item-by-item", "screening",
-                        "rubinstein", {"efficiency": "< 1 (no equilibrium is efficient)"})]
+                        "rubinstein", {"efficiency": None},
+                        theory_notes={"efficiency": "< 1 (no equilibrium is efficient)"})]
 
     def theory(self, params, env):
-        a, b = rubinstein_shares(14.0, params["discount_a"], params["discount_b"])
+        a, b = rubinstein_split(params, 14.0)
         return {"first_best": 14.0, "alice_share": a, "bob_share": b}
 
     def checks(self, params, env, results):
@@ -81,13 +92,12 @@ class KnownSurplus(Scenario):
     section = "JSX §4.1–4.4, Theorems 1–2"
     rows = (4,)
     defaults = {"discount": 0.9, "application": "task-assignment", "copies": 2, "max_periods": 100}
+    param_specs = {"application": partial(check_choice, choices=tuple(ENVIRONMENTS)),
+                   "copies": partial(check_int, low=1)}
     default_runs = 300
 
     def environment(self, params):
-        factory = ENVIRONMENTS.get(params["application"])
-        if factory is None:
-            from negotiation.errors import ParameterError
-            raise ParameterError("application", f"must be one of {', '.join(ENVIRONMENTS)}, got {params['application']!r}")
+        factory = ENVIRONMENTS[params["application"]]
         prior = ExchangeablePrior(EXAMPLE1_MATCHUPS, copies=int(params["copies"]))
         return factory(4 * int(params["copies"]), prior=prior, discount_a=params["discount_a"],
                        discount_b=params["discount_b"])
@@ -103,7 +113,7 @@ class KnownSurplus(Scenario):
 
     def theory(self, params, env):
         s = env.expected_surplus()
-        a, b = rubinstein_shares(s, params["discount_a"], params["discount_b"])
+        a, b = rubinstein_split(params, s)
         return {"known_surplus": s, "alice_share": a, "bob_share": b}
 
     def checks(self, params, env, results):
@@ -117,13 +127,11 @@ class CombinatorialN20(Scenario):
     section = "JSX §3.3.2"
     rows = (8,)
     defaults = {"discount": 0.9, "n_items": 20, "max_periods": 100}
+    param_specs = {"n_items": _multiple_of_4}
     default_runs = 200
 
     def environment(self, params):
-        n = int(params["n_items"])
-        if n % 4:
-            from negotiation.errors import ParameterError
-            raise ParameterError("n_items", f"must be a multiple of 4 (each Example 1 matchup n/4 times), got {n}")
+        n = _multiple_of_4("n_items", params["n_items"])
         return exchange(n, prior=ExchangeablePrior(EXAMPLE1_MATCHUPS, copies=n // 4),
                         discount_a=params["discount_a"], discount_b=params["discount_b"])
 
@@ -133,7 +141,7 @@ class CombinatorialN20(Scenario):
 
     def theory(self, params, env):
         n = int(params["n_items"])
-        a, b = rubinstein_shares(3.5 * n, params["discount_a"], params["discount_b"])
+        a, b = rubinstein_split(params, 3.5 * n)
         return {"bundles_priced": 2 ** n, "numbers_per_offer": 2 * n + 1, "first_best": 3.5 * n,
                 "alice_share": a, "bob_share": b}
 

@@ -34,7 +34,8 @@ class RugsSecondBest(Scenario):
 
     def pairings(self, params):
         return [Pairing("item-by-item, rubinstein vs rubinstein (one rug)", "item-by-item", "rubinstein",
-                        "rubinstein", {"efficiency": "<= 10/3 / 3.5 in any equilibrium (Myerson–Satterthwaite)"})]
+                        "rubinstein", {"efficiency": None},
+                        theory_notes={"efficiency": "<= 10/3 / 3.5 in any equilibrium (Myerson–Satterthwaite)"})]
 
     def play_mechanism(self, env, runs: int, seed) -> dict:
         """Draw types and the mechanism's choice ``runs`` times; realized surplus per draw."""

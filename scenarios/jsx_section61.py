@@ -27,16 +27,18 @@ from the prior.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from agents.category import deviation_check
 from negotiation import registry
 from negotiation.environment import TypeProfile
-from negotiation.errors import ParameterError
+from negotiation.errors import ParameterError, check_number
 from negotiation.model import NegotiationModel
 from negotiation.registry import register_scenario
-from negotiation.scenario import Pairing, Scenario, within
-from negotiation.theory import rubinstein_shares
+from negotiation.scenario import Pairing, Scenario, rubinstein_split, within
+from negotiation.theory import proposer_split
 from protocols.menu import section61_exchange
 
 #: The four type profiles (index vectors) with their labels.
@@ -50,15 +52,22 @@ def _label(env, types: TypeProfile) -> str:
 
 
 def play_profiles(env, protocol, beliefs: str = "category") -> list[dict]:
-    """Category vs category (both with belief rule ``beliefs``) on each of the four type profiles."""
+    """Category vs category (both with belief rule ``beliefs``) on each of the four type profiles.
+
+    The theory's split of the realized surplus is the Rubinstein split for whoever proposed
+    at t = 0 (Alice under alternating offers; a chance move under random recognition).
+    """
     rows = []
     for a, b in PROFILES:
         types = TypeProfile(np.array(a, dtype=np.intp), np.array(b, dtype=np.intp))
         alice = registry.strategy("category", beliefs=beliefs)
         bob = registry.strategy("category", beliefs=beliefs)
-        out = NegotiationModel(env, protocol, alice, bob, seed=0, types=types).run()
+        model = NegotiationModel(env, protocol, alice, bob, seed=0, types=types)
+        out = model.run()
         s = env.surplus(types)
-        ra, rb = rubinstein_shares(s, env.discount_a, env.discount_b)
+        log = getattr(model.state, "chance_log", None)
+        first = log[0][1] if log else "a"
+        ra, rb = proposer_split(s, env.discount_a, env.discount_b, first, protocol.recognition, protocol.p_alice)
         rows.append({"profile": _label(env, types), "surplus": s, "efficiency": out.efficiency,
                      "agreement_period": out.agreement_period, "payoff_a": out.payoff_a, "payoff_b": out.payoff_b,
                      "rubinstein_a": ra, "rubinstein_b": rb,
@@ -73,7 +82,11 @@ class Section61(Scenario):
     section = "JSX §6.1"
     rows = ()
     defaults = {"discount": 0.9, "max_periods": 20, "price_step": 0.5}
+    param_specs = {"price_step": partial(check_number, low=0.0, low_open=True)}
     default_runs = 400
+
+    def protocol_names(self, params) -> list[str]:
+        return ["two-item-menu"]
 
     def environment(self, params):
         return section61_exchange(discount_a=params["discount_a"], discount_b=params["discount_b"])
@@ -86,9 +99,8 @@ class Section61(Scenario):
         return kw
 
     def pairings(self, params):
-        da, db = params["discount_a"], params["discount_b"]
-        a7, b7 = rubinstein_shares(7.0, da, db)
-        a5, b5 = rubinstein_shares(5.0, da, db)
+        a7, b7 = rubinstein_split(params, 7.0)
+        a5, b5 = rubinstein_split(params, 5.0)
         return [
             Pairing("category vs category (belief rule on)", "two-item-menu", "category", "category",
                     {"efficiency": 1.0, "p_agree_t0": 1.0, "agreement_period": 0.0, "payoff_a": a7, "payoff_b": b7}),
@@ -101,14 +113,14 @@ class Section61(Scenario):
         return registry.protocol("two-item-menu", **self.protocol_params(params))
 
     def theory(self, params, env):
-        da, db = params["discount_a"], params["discount_b"]
-        a7, b7 = rubinstein_shares(7.0, da, db)
+        a7, b7 = rubinstein_split(params, 7.0)
+        rec = (params.get("recognition", "alternating"), params.get("p_alice", 0.5))
         return {"surplus_values": [4.0, 10.0], "expected_surplus": env.expected_surplus(),
                 "rubinstein_a": a7, "rubinstein_b": b7,
                 "profiles": play_profiles(env, self._protocol(params), "category"),
                 "profiles_rule_off": play_profiles(env, self._protocol(params), "prior"),
-                "max_deviation_gain": deviation_check(env, "category", params["price_step"])["max_gain"],
-                "max_deviation_gain_rule_off": deviation_check(env, "prior", params["price_step"])["max_gain"]}
+                "max_deviation_gain": deviation_check(env, "category", params["price_step"], *rec)["max_gain"],
+                "max_deviation_gain_rule_off": deviation_check(env, "prior", params["price_step"], *rec)["max_gain"]}
 
     def checks(self, params, env, results):
         th = self.theory(params, env)

@@ -32,18 +32,23 @@ the 0.95 line; at 4096 it is about 0.97.
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 
 from negotiation import registry
 from negotiation.environment import exchange
-from negotiation.errors import ParameterError
+from negotiation.errors import ParameterError, check_choice, check_int_list, check_number, check_string
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se, simulate, summarize
-from negotiation.scenario import Pairing, Scenario
-from negotiation.theory import rubinstein_shares
+from negotiation.scenario import Pairing, Scenario, rubinstein_split
 
 DEFAULT_NS = [4, 16, 64, 256, 1024, 4096]
+
+
+def check_step(name: str, value):
+    """A grid step Δ > 0, or null for an interval."""
+    return None if value is None else check_number(name, value, 0.0, low_open=True)
 
 
 def fit_slope(ns, values) -> float:
@@ -64,7 +69,14 @@ class Theorem3(Scenario):
     rows = (7,)
     defaults = {"discount": 0.9, "ns": DEFAULT_NS, "gamma": 0.04, "gamma_scaling": "1/n", "strategy": "bayesian",
                 "demand_step": 1.0, "max_periods": 100}
+    param_specs = {"ns": partial(check_int_list, low=1), "gamma": partial(check_number, low=0.0),
+                   "gamma_scaling": partial(check_choice, choices=("1/n", "fixed")),
+                   "strategy": partial(check_string, what="a registered strategy name"),
+                   "demand_step": check_step}
     default_runs = 400
+
+    def protocol_names(self, params) -> list[str]:
+        return ["frequency"]
 
     # ------------------------------------------------------------ parameters
     def ns(self, params) -> list[int]:
@@ -113,7 +125,7 @@ class Theorem3(Scenario):
         strat = {"base": params["strategy"], "gamma": g}
         if params["strategy"] == "bayesian":
             strat["base_params"] = {"gamma": g}
-        a, b = rubinstein_shares(3.5 * n, params["discount_a"], params["discount_b"])
+        a, b = rubinstein_split(params, 3.5 * n)
         return Pairing(f"n = {n}, γ = {g:.3g}", "frequency", "trembling", "trembling",
                        {"p_agree_t0": 1.0, "surplus_ratio": 1.0, "payoff_ratio_a": 1.0, "payoff_ratio_b": 1.0,
                         "payoff_a": a, "payoff_b": b},
@@ -124,9 +136,8 @@ class Theorem3(Scenario):
 
     def frequency_protocol(self, params, env):
         """The frequency protocol with this scenario's demand grid V^{n,Δ} for ``env``."""
-        kw = {**self.protocol_params(params), "demand_grid": self.demand_grid(params, env)}
-        kw.pop("reopening", None)
-        return registry.protocol("frequency", **kw)
+        kw = {k: v for k, v in self.protocol_params(params).items() if registry.accepts("frequency", k)}
+        return registry.protocol("frequency", **{**kw, "demand_grid": self.demand_grid(params, env)})
 
     def plot(self, result, path) -> bool:
         plot_theorem3(result, path)

@@ -77,23 +77,39 @@ surplus fails from her point of view, and so does its conclusion.
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 
 from negotiation import registry
 from negotiation.beliefs import check_beta
 from negotiation.environment import TypeProfile, exchange
-from negotiation.errors import ParameterError
+from negotiation.errors import ParameterError, check_number, check_number_list, check_probability_vector
 from negotiation.model import NegotiationModel
 from negotiation.priors import CommonShockPrior
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se, spawn_generators, summarize
-from negotiation.theory import rubinstein_shares
+from negotiation.scenario import rubinstein_split
 from scenarios.jsx_theorem3 import Theorem3, convergence_checks, fit_slope, plot_convergence
 
 DEFAULT_NS = [4, 16, 64, 256, 1024, 4096]
 GOOD_BAD_P_A = [[0.75, 0.25], [0.25, 0.75]]     # P(cost 0), P(cost 8) in states good, bad
 GOOD_BAD_P_B = [[0.25, 0.75], [0.75, 0.25]]     # P(value 2), P(value 10) in states good, bad
+
+
+def _marginals(name: str, value) -> list:
+    """One marginal pmf per state: a list of lists of probabilities."""
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ParameterError(name, f"must be a list of per-state pmfs, e.g. [[0.75, 0.25], [0.25, 0.75]], "
+                                   f"got {value!r}")
+    return [check_number_list(name, row, 0.0, 1.0) for row in value]
+
+
+def _joints(name: str, value):
+    """null, or one |Θ_a|×|Θ_b| pmf per state (CommonShockPrior checks the rest)."""
+    if value is not None and not isinstance(value, (list, tuple)):
+        raise ParameterError(name, f"must be null or a list of per-state |Θ_a|×|Θ_b| pmfs, got {value!r}")
+    return value
 
 
 @register_scenario
@@ -106,6 +122,10 @@ class Theorem4(Theorem3):
     defaults = {"discount": 0.9, "ns": DEFAULT_NS, "beta": 20.0, "model_gamma": 0.01,
                 "shock_probs": [0.5, 0.5], "p_a": GOOD_BAD_P_A, "p_b": GOOD_BAD_P_B, "joints": None,
                 "demand_step": 1.0, "max_periods": 100}
+    param_specs = {**Theorem3.param_specs, "beta": partial(check_number, low=1.0),
+                   "model_gamma": partial(check_number, low=0.0, high=1.0, low_open=True, high_open=True),
+                   "shock_probs": lambda name, v: check_probability_vector(name, v).tolist(),
+                   "p_a": _marginals, "p_b": _marginals, "joints": _joints}
     default_runs = 200
 
     # ------------------------------------------------------------ parameters
@@ -133,7 +153,7 @@ class Theorem4(Theorem3):
 
         sp = self.strategy_params(params)
         env = self.environment(params, n)
-        a, b = rubinstein_shares(env.expected_surplus(), params["discount_a"], params["discount_b"])
+        a, b = rubinstein_split(params, env.expected_surplus())
         return Pairing(f"n = {n}, β = {sp['beta']:g}", "frequency", "bayesian", "bayesian",
                        {"p_agree_t0": 1.0, "cond_surplus_ratio": 1.0, "surplus_ratio": 1.0,
                         "payoff_ratio_a": 1.0, "payoff_ratio_b": 1.0, "payoff_a": a, "payoff_b": b},
@@ -145,7 +165,6 @@ class Theorem4(Theorem3):
         params = self.parameters(overrides)
         ns = self.ns(params)
         prior = self.prior(params)
-        da, db = params["discount_a"], params["discount_b"]
         results = []
         for i, n in enumerate(ns):
             env = self.environment(params, n)
@@ -166,7 +185,7 @@ class Theorem4(Theorem3):
             states = np.asarray(states)
             s_cond = n * prior.state_surplus(env)[states]          # n·s̄_ω per run
             e_s = env.expected_surplus()
-            ra, rb = rubinstein_shares(1.0, da, db)                  # shares per unit of surplus
+            ra, rb = rubinstein_split(params, 1.0)                   # shares per unit of surplus
             sim = summarize(df)
             real = df["discounted_surplus"].to_numpy()
             sim["surplus_ratio"] = mean_se(real / e_s)

@@ -47,12 +47,11 @@ import numpy as np
 from negotiation import registry
 from negotiation.beliefs import tremble_floor
 from negotiation.environment import TypeProfile, exchange
-from negotiation.errors import ParameterError
+from negotiation.errors import ParameterError, check_number, check_number_list
 from negotiation.priors import JointPMF
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se, simulate, summarize
-from negotiation.scenario import Pairing, Scenario, _jsonable
-from negotiation.theory import rubinstein_shares
+from negotiation.scenario import Pairing, Scenario, _jsonable, rubinstein_split
 from scenarios.jsx_known_surplus import EXAMPLE1_MATCHUPS
 
 N_ITEMS = 4
@@ -79,6 +78,13 @@ def mixture_prior(eps: float) -> JointPMF:
     return JointPMF(keys, [probs[k] for k in keys])
 
 
+def _numbers(name: str, value) -> list[float]:
+    """A list of numbers (a single number is a list of one); ranges are checked where they are used."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = [value]
+    return check_number_list(name, value, min_len=0)
+
+
 def surplus_law(env) -> dict:
     """Exact Pr(S = 14), E[S] and sd(S) under the environment's JointPMF."""
     prior = env.prior
@@ -96,7 +102,12 @@ class Theorems45(Scenario):
     rows = ()
     defaults = {"discount": 0.9, "epsilons": DEFAULT_EPSILONS, "beta": 2.0, "model_gamma": 0.01,
                 "gammas": [0.02, 0.002], "demand_step": 0.1, "max_periods": 30}
+    param_specs = {"epsilons": _numbers, "gammas": _numbers, "beta": check_number, "model_gamma": check_number,
+                   "demand_step": check_number}
     default_runs = 300
+
+    def protocol_names(self, params) -> list[str]:
+        return ["share-demanding"]
 
     # ------------------------------------------------------------ parameters
     def epsilons(self, params) -> list[float]:
@@ -165,7 +176,7 @@ class Theorems45(Scenario):
         return out
 
     def pairings(self, params):
-        a, b = rubinstein_shares(KNOWN_SURPLUS, params["discount_a"], params["discount_b"])
+        a, b = rubinstein_split(params, KNOWN_SURPLUS)
         return [Pairing(f"{label}, ε = {e:g}", "share-demanding", s, s,
                         {"efficiency": 1.0, "p_agree_t0": 1.0, "payoff_ratio_a": 1.0, "payoff_ratio_b": 1.0,
                          "payoff_a": a, "payoff_b": b}, alice_params=kw, bob_params=dict(kw))
@@ -173,17 +184,15 @@ class Theorems45(Scenario):
 
     # ----------------------------------------------------------------- run
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None) -> dict:
-        runs = self.default_runs if runs is None else int(runs)
-        if runs < 2:
-            raise ParameterError("runs", f"must be >= 2 to give standard errors, got {runs}")
+        runs = self.checked_runs(runs)
         params = self.parameters(overrides)
         if params.get("reopening"):
             raise ParameterError("reopening", "this scenario plays share-demanding without reopening")
         eps_list = self.epsilons(params)
         arms = self.arms(params)
         grid = self.demand_grid(params)
-        da, db = params["discount_a"], params["discount_b"]
-        ra, rb = rubinstein_shares(KNOWN_SURPLUS, da, db)
+        ra, rb = rubinstein_split(params, KNOWN_SURPLUS)
+        alternating = params.get("recognition", "alternating") == "alternating"
         proto_kw = {**self.protocol_params(params), "demand_grid": params.get("demand_grid") or grid}
         proto_kw.pop("reopening", None)
         protocol = registry.protocol("share-demanding", **proto_kw)
@@ -206,9 +215,10 @@ class Theorems45(Scenario):
                                 "items_at_zero_max": int(df["items_at_zero"].max())})
         n_offers = 2 ** N_ITEMS * len(protocol.demands(self.environment(params, 0.0), N_ITEMS).grid)
         gammas = self.gammas(params)
-        a_grid = protocol.demands(self.environment(params, 0.0), N_ITEMS).floor(ra)
+        # Alice's grid demand ⌊R_a⌋_Δ is her t = 0 payoff only when she proposes at t = 0 for sure.
+        a_grid = protocol.demands(self.environment(params, 0.0), N_ITEMS).floor(ra) if alternating else None
         theory = {"s_bar": KNOWN_SURPLUS / N_ITEMS, "n_items": N_ITEMS, "rubinstein_a": ra, "rubinstein_b": rb,
-                  "grid_rubinstein_a": a_grid, "grid_rubinstein_b": KNOWN_SURPLUS - a_grid,
+                  "grid_rubinstein_a": a_grid, "grid_rubinstein_b": KNOWN_SURPLUS - a_grid if alternating else None,
                   "epsilons": eps_list, "p_surplus_known": [laws[e]["p_known"] for e in eps_list],
                   "mean_surplus": [laws[e]["mean"] for e in eps_list],
                   "sd_surplus": [laws[e]["sd"] for e in eps_list],
@@ -236,7 +246,8 @@ class Theorems45(Scenario):
                                  f"(0.95, 1.05)", "passed": bool(ok),
                         "detail": ", ".join(f"{m} {lo[m]['mean']:.4f}" for m in
                                             ("efficiency", "p_agree_t0", "payoff_ratio_a", "payoff_ratio_b"))})
-        if theory is not None and 0.0 in eps_list and not params.get("demand_grid"):
+        if theory is not None and 0.0 in eps_list and not params.get("demand_grid") \
+                and theory["grid_rubinstein_a"] is not None:
             bu = [r["simulated"] for r in results if r["epsilon"] == 0.0 and r["alice"] == "bayesian"]
             for sim in bu:
                 a, b = theory["grid_rubinstein_a"], theory["grid_rubinstein_b"]

@@ -4,3 +4,4 @@ from agents import baselines, rubinstein, screening  # noqa: F401
 from agents import bayesian, trembling  # noqa: F401,E402
 from agents import mediation  # noqa: F401,E402
 from agents import category  # noqa: F401,E402
+from agents import deferrer  # noqa: F401,E402

@@ -16,6 +16,9 @@ from negotiation.priors import ExchangeablePrior
 from negotiation.registry import register_scenario
 from negotiation.scenario import Pairing, Scenario, rubinstein_split, within
 
+#: The known-surplus pairing in which Bob deviates by deferring an item (JSX §4.4).
+DEFERRAL = "share-demanding with reopening, rubinstein vs deferrer"
+
 #: JSX Example 1's matchups as (Θ_a, Θ_b) indices: (0,2), (0,10), (8,2), (8,10).
 EXAMPLE1_MATCHUPS = [(0, 0), (0, 1), (1, 0), (1, 1)]
 
@@ -39,7 +42,7 @@ def _check_efficient(results, params, s):
     out = []
     a, b = rubinstein_split(params, s)
     for r in results:
-        if r["alice"] != "rubinstein":
+        if (r["alice"], r["bob"]) != ("rubinstein", "rubinstein"):
             continue
         sim = r["simulated"]
         ok = (within(sim["payoff_a"], a) and within(sim["payoff_b"], b) and within(sim["efficiency"], 1.0)
@@ -109,7 +112,11 @@ class KnownSurplus(Scenario):
                            protocol_params={"reopening": True}),
                 _efficient("combinatorial", "combinatorial", params, s),
                 _efficient("combinatorial with reopening", "combinatorial", params, s,
-                           protocol_params={"reopening": True})]
+                           protocol_params={"reopening": True}),
+                Pairing(DEFERRAL, "share-demanding", "rubinstein", "deferrer", {"payoff_b": None},
+                        protocol_params={"reopening": True},
+                        theory_notes={"payoff_b": f"<= {rubinstein_split(params, s)[1]:.6g}, his equilibrium "
+                                                  f"share: deferring does not pay (§4.4)"})]
 
     def theory(self, params, env):
         s = env.expected_surplus()
@@ -117,7 +124,19 @@ class KnownSurplus(Scenario):
         return {"known_surplus": s, "alice_share": a, "bob_share": b}
 
     def checks(self, params, env, results):
-        return _check_efficient(results, params, env.expected_surplus())
+        s = env.expected_surplus()
+        out = _check_efficient(results, params, s)
+        bob_share = rubinstein_split(params, s)[1]
+        for r in results:
+            if r["label"] == DEFERRAL:
+                sim = r["simulated"]["payoff_b"]
+                # The claim is that the deviation does not pay; how much it loses depends on who
+                # proposes (under random recognition often Bob, and then nothing is deferred).
+                out.append({"claim": f"with reopening, deferring an item does not pay: the deferrer gets at "
+                                     f"most his equilibrium share {bob_share:.6g} (within 4 s.e.)",
+                            "passed": bool(sim["mean"] - 4 * sim["se"] <= bob_share),
+                            "detail": f"deferrer's payoff {sim['mean']:.6g} ± {sim['se']:.2g}"})
+        return out
 
 
 @register_scenario

@@ -135,27 +135,10 @@ def test_with_reopening_deferring_an_item_does_not_pay():
     everything gives Bob 20 − v = 18/1.9. Deferring rug 2 gives him 10 − v now and, proposing
     on rug 2 next period, his Rubinstein share 10/1.9 of it, discounted: 10 − 20/1.9 + 0.9·10/1.9.
     """
-    from negotiation.actions import Accept, AcceptChoiceSpace
-    from negotiation.strategy import Strategy
-
-    class DeferLast(Strategy):
-        name = "defer-last"
-
-        def __init__(self):
-            self.base = registry.strategy("rubinstein")
-
-        def act(self, obs, space, rng):
-            action = self.base.act(obs, space, rng)
-            if isinstance(space, AcceptChoiceSpace) and isinstance(action, Accept) and len(obs.open_items) > 1:
-                defer = np.zeros(len(obs.open_items), dtype=bool)
-                defer[-1] = True
-                return Accept(action.choices, defer)
-            return action
-
     env = exchange(2, prior=JointPMF([((0, 0), (1, 1))], [1.0]), discount=0.9)
     proto = registry.protocol("share-demanding", reopening=True)
     honest = play(env, proto, registry.strategy("rubinstein"), registry.strategy("rubinstein"), seed=0).run()
-    deviant = play(env, proto, registry.strategy("rubinstein"), DeferLast(), seed=0).run()
+    deviant = play(env, proto, registry.strategy("rubinstein"), registry.strategy("deferrer"), seed=0).run()
     assert honest.payoff_b == pytest.approx(18 / 1.9, abs=1e-9) and honest.agreement_period == 0
     assert [a.period for a in deviant.agreements] == [0, 1]
     assert deviant.payoff_b == pytest.approx(10 - 20 / 1.9 + 0.9 * 10 / 1.9, abs=1e-9)

@@ -64,14 +64,10 @@ class Conceder(Strategy):
         if deadline < 1 or exponent <= 0:
             raise ParameterError("deadline/exponent", "need deadline >= 1 and exponent > 0")
         self.start, self.end, self.deadline, self.exponent = start, end, deadline, exponent
-        self._aspirations: dict[int, float] = {}    # a(t) by period: a fixed schedule, asked at every move
 
     def aspiration(self, t: int) -> float:
-        a = self._aspirations.get(t)
-        if a is None:
-            frac = min(t / self.deadline, 1.0) ** (1.0 / self.exponent)
-            a = self._aspirations[t] = self.start - (self.start - self.end) * frac
-        return a
+        frac = min(t / self.deadline, 1.0) ** (1.0 / self.exponent)
+        return self.start - (self.start - self.end) * frac
 
     def act(self, obs, space, rng):
         a = self.aspiration(obs.period)

@@ -36,18 +36,17 @@ TOLERANCE = 1e-9
 
 def expected_item_surplus(obs: Observation) -> np.ndarray:
     """E[S_k | own types] for the open items (from the prior; no learning). Read-only."""
-    memo = obs.memo
-    if memo is not None and "e" in memo:      # depends on own types and open items only
-        return memo["e"]
+    return _while_same(obs, "e", obs.open_items, _expected_item_surplus, obs)
+
+
+def _expected_item_surplus(obs: Observation) -> np.ndarray:
     env = obs.env
     if env.is_additive:
         e = env.item_surplus_given(obs.role, obs.own_types)[obs.open_items]
     else:
         # Non-additive utilities: only a total is meaningful; spread it evenly.
         e = np.full(len(obs.open_items), expected_joint_surplus(obs) / max(len(obs.open_items), 1))
-    e.flags.writeable = False
-    if memo is not None:
-        memo["e"] = e
+    e.flags.writeable = False       # kept for the play
     return e
 
 
@@ -87,7 +86,7 @@ def offer_demanding(obs: Observation, space, v: float, item_surplus: np.ndarray 
                           extra=OwnUtilityPrice(env, role, own.copy(), sign))
     if isinstance(space, ItemOfferSpace):
         e = expected_item_surplus(obs) if item_surplus is None else item_surplus
-        e_list, e_total, x, u = _item_offer_plan(obs, e)
+        e_list, e_total, x, u = _while_same(obs, "item_offer", e, _item_offer_plan, obs, e)
         prices = space.prices
         lo, hi = prices.low, prices.high
         # Offerer's part of item k: v·e_k / Σe (an equal split when nothing is expected). Alice nets
@@ -109,20 +108,20 @@ def _item_offer_plan(obs: Observation, e: np.ndarray) -> tuple:
 
     All of it depends on own types and the open items only, so it is built once per play.
     """
-    def build():
-        x = plausible_choices(obs)
-        x.flags.writeable = False                # shared by every offer of the play
-        return e.tolist(), total(e), x, obs.env.table(obs.role)[x, obs.own_types[obs.open_items]].tolist()
-
-    return _while_same(obs, "item_offer", e, build)
+    x = plausible_choices(obs)
+    x.flags.writeable = False                # shared by every offer of the play
+    return e.tolist(), total(e), x, obs.env.table(obs.role)[x, obs.own_types[obs.open_items]].tolist()
 
 
-def _while_same(obs: Observation, key: str, arr: np.ndarray, build):
-    """``build()``, kept in the observation's memo under ``key`` while ``arr`` stays the same array."""
+def _while_same(obs: Observation, key: str, arr: np.ndarray, build, *args):
+    """``build(*args)``, kept in the observation's memo under ``key`` while ``arr`` stays the same array.
+
+    The memo lives for one play and is emptied when items close (``Observation.memo``).
+    """
     memo = obs.memo
     hit = memo.get(key) if memo is not None else None
     if hit is None or hit[0] is not arr:
-        hit = (arr, build())
+        hit = (arr, build(*args))
         if memo is not None:
             memo[key] = hit
     return hit[1]
@@ -194,7 +193,7 @@ def item_gains(obs: Observation, items: list | None = None) -> list[float]:
     ``items`` is ``obs.offer.items`` as a list, when the caller has it already.
     """
     offer = obs.offer
-    rows = _own_utility_rows(obs)
+    rows = _while_same(obs, "rows", obs.open_items, _own_utility_rows, obs)
     items = offer.items.tolist() if items is None else items
     choices = np.asarray(offer.choices).tolist()
     prices = np.asarray(offer.prices, dtype=float).tolist()
@@ -204,16 +203,9 @@ def item_gains(obs: Observation, items: list | None = None) -> list[float]:
 
 
 def _own_utility_rows(obs: Observation) -> dict:
-    """item -> [u(x, θ_k) for x ∈ X] over the open items (kept in the memo)."""
-    memo = obs.memo
-    rows = memo.get("rows") if memo is not None else None
-    if rows is None:
-        items = obs.open_items
-        table = obs.env.table(obs.role)[:, obs.own_types[items]].T.tolist()
-        rows = dict(zip(items.tolist(), table))
-        if memo is not None:
-            memo["rows"] = rows
-    return rows
+    """item -> [u(x, θ_k) for x ∈ X] over the open items."""
+    items = obs.open_items
+    return dict(zip(items.tolist(), obs.env.table(obs.role)[:, obs.own_types[items]].T.tolist()))
 
 
 def best_reply(obs: Observation):

@@ -36,8 +36,8 @@ say where the time goes:
   same game (same moves, same payoffs), so its rate bounds what any Mesa
   implementation of the game can reach.
 
-What the lines showed (December 2026, 2 cores, ``--runs 200 --repeats 5``):
-ours 26.6 %, the engine alone 35.2 %, the hand-written model 75.4 % of the
+What the lines showed (December 2026, 2 cores, default arguments):
+ours 24.6 %, the engine alone 33.2 %, the hand-written model 73.9 % of the
 bare rate. The 40 % goal lies between the general engine and the hand-written
 model: even with decisions that cost nothing, the engine's own work per move
 (building the observation, validating the action against its space, the

@@ -33,10 +33,8 @@ _G = "{:g}".format
 
 
 def digest(arr: np.ndarray) -> str:
-    """A short label: the values themselves up to 8 of them, else a hash of the bytes."""
-    if type(arr) is np.ndarray and arr.ndim == 1 and len(arr) <= 8:   # the common case, kept cheap
-        return ",".join(map(_G, arr.tolist()))
-    arr = np.ascontiguousarray(arr)
+    """A short label: the values themselves up to 8 of them, else a hash of the bytes (in C order)."""
+    arr = np.asarray(arr)
     if arr.size <= 8:
         return ",".join(map(_G, arr.ravel().tolist()))
     return "#" + hashlib.blake2b(arr.tobytes(), digest_size=6).hexdigest()
@@ -166,9 +164,7 @@ class ValueSet:
     @classmethod
     def make(cls, name: str, low: float, high: float, grid=None) -> "ValueSet":
         if grid is not None:
-            if isinstance(grid, (list, tuple, range)) and not len(grid):
-                raise ParameterError(name, "a grid must not be empty")
-            g = tuple(sorted(check_number_list(name, grid)))
+            g = tuple(sorted(check_number_list(name, grid)))      # a non-empty list of numbers
             return cls(g[0], g[-1], g)
         low = check_number(name, low)
         high = check_number(name, high)
@@ -189,8 +185,7 @@ class ValueSet:
     def contains_all(self, v: np.ndarray) -> bool:
         v = np.asarray(v, dtype=float)
         if len(v) < SHORT:   # a few prices: plain Python beats numpy's per-call overhead
-            exact = self._exact
-            return all(x in exact or self.contains(x) for x in v.tolist())
+            return all(self.contains(x) for x in v.tolist())
         if self.grid is not None:
             g = np.asarray(self.grid)
             idx = np.clip(np.searchsorted(g, v), 0, len(g) - 1)

@@ -136,16 +136,6 @@ def _write_tree(tree, path: str) -> None:
 ENV_KEYS = ("n_items", "discount", "discount_a", "discount_b")
 
 
-def coerce_play_sets(sets: dict) -> dict:
-    """``play``'s environment and JSX protocol parameters checked against their declared types."""
-    from negotiation.errors import check_discount, check_int
-    from negotiation.scenario import PROTOCOL_SPECS
-
-    specs = {"n_items": lambda k, v: check_int(k, v, 1), "discount": check_discount, "discount_a": check_discount,
-             "discount_b": check_discount, **PROTOCOL_SPECS}
-    return {k: specs[k](k, v) if k in specs else v for k, v in sets.items()}
-
-
 def cmd_play(args) -> int:
     from negotiation.environment import ENVIRONMENTS
     from negotiation.gametree import GameTree
@@ -162,7 +152,6 @@ def cmd_play(args) -> int:
         return play_mediation(args, sets)
     if args.env not in ENVIRONMENTS:
         raise ParameterError("--env", f"unknown environment {args.env!r}; choose one of {', '.join(ENVIRONMENTS)}")
-    sets = coerce_play_sets(sets)
     env_kw = {k: sets.pop(k) for k in ENV_KEYS if k in sets}
     env = ENVIRONMENTS[args.env](**env_kw)
     protocol = registry.protocol(args.protocol, **sets) if sets else registry.protocol(args.protocol)

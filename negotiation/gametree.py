@@ -91,7 +91,7 @@ class GameTree:
             g = nx.DiGraph()
             for node, (kind, player, visits) in enumerate(zip(self._kind, self._player, self._visits)):
                 g.add_node(node, kind=kind, player=player, visits=visits)
-                if node in self._ended and kind == "terminal":
+                if node in self._ended:
                     _, pa, pb, period = self._ended[node]
                     g.nodes[node].update(payoff_a=pa, payoff_b=pb, period=period)
             g.add_edges_from((self._parent[v], v, {"action": self._action[v], "count": self._visits[v]})

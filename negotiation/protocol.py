@@ -252,8 +252,7 @@ class AlternatingOffersState(State):
         mover = self.mover()
         if mover is None:
             raise IllegalAction("the negotiation is over; no action is allowed", action=action)
-        space = self._space if self._space is not None else self.action_space()   # built when the mover decided
-        if not space.contains(action):
+        if not self.action_space().contains(action):
             raise IllegalAction(f"not in the {self.phase} space of {self.protocol.name} at period {self.period}",
                                 action=action)
         self.history.append((self.period, mover, action))

@@ -115,7 +115,7 @@ def _checked(cls, kind: str, name: str, params: dict) -> dict:
         if key not in declared:
             names = ", ".join(sorted(declared)) or "none"
             others = sorted(n for n, c in (PROTOCOLS if kind == "protocol" else STRATEGIES).items()
-                            if key in parameters_of(c))
+                            if key in parameters_of(c) and (kind != "protocol" or _uses(c, key)))
             hint = f"; {kind}s that take it: {', '.join(others)}" if others else ""
             raise ParameterError(key, f"is not a parameter of {kind} {name!r}; its parameters: {names}{hint}")
         check = declared_check(declared[key])

@@ -103,17 +103,6 @@ def rubinstein_split(params: dict, surplus: float) -> tuple[float, float]:
                            params.get("recognition", "alternating"), params.get("p_alice", 0.5))
 
 
-def split_theory(theory: dict) -> tuple[dict, dict]:
-    """(numbers, notes): a text theory value becomes null in the metric slot and its text a note."""
-    numbers_, notes = {}, {}
-    for k, v in theory.items():
-        if isinstance(v, str):
-            numbers_[k], notes[k] = None, v
-        else:
-            numbers_[k] = v
-    return numbers_, notes
-
-
 @dataclass
 class Pairing:
     label: str
@@ -125,6 +114,13 @@ class Pairing:
     alice_params: dict = field(default_factory=dict)
     bob_params: dict = field(default_factory=dict)
     theory_notes: dict = field(default_factory=dict)     # metric -> text, where theory gives a bound
+
+    def __post_init__(self):
+        # Scripts read the theory slots as numbers: a bound stated in words belongs in theory_notes.
+        text = [k for k, v in self.theory.items() if isinstance(v, str)]
+        if text:
+            raise TypeError(f"pairing {self.label!r}: theory values must be numbers or None; "
+                            f"put the text of {', '.join(text)} in theory_notes")
 
 
 class Scenario:
@@ -255,11 +251,9 @@ class Scenario:
             bob = registry.strategy(p.bob, **p.bob_params)
             df = simulate(env, protocol, alice, bob, runs, seed=[int(seed), i], tree=tree, progress=progress,
                           desc=p.label)
-            theory, notes = split_theory(p.theory)
-            notes = {**notes, **p.theory_notes}
             results.append({"label": p.label, "protocol": p.protocol, "alice": p.alice, "bob": p.bob,
-                            "simulated": summarize(df), "theory": theory,
-                            **({"theory_notes": notes} if notes else {}),
+                            "simulated": summarize(df), "theory": p.theory,
+                            **({"theory_notes": p.theory_notes} if p.theory_notes else {}),
                             "items_at_zero_max": int(df["items_at_zero"].max())})
         return self.result(params, runs, seed, self.theory(params, env), results,
                            self.checks(params, env, results))

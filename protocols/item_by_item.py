@@ -40,14 +40,10 @@ class ItemByItemState(AlternatingOffersState):
     def implement(self, offer, response):
         if not response.items:
             return None, None
-        if len(response.items) == len(offer.items):      # a subset as large as the offer: all of it
-            accepted, choices, prices = offer.items, np.asarray(offer.choices), np.asarray(offer.prices, dtype=float)
-        else:
-            accepted = np.array(sorted(response.items), dtype=np.intp)
-            pos = np.searchsorted(offer.items, accepted)
-            choices = np.asarray(offer.choices)[pos]
-            prices = np.asarray(offer.prices, dtype=float)[pos]
-        return Agreement(self.period, accepted, choices, total(prices)), accepted
+        accepted = np.array(sorted(response.items), dtype=np.intp)
+        pos = np.searchsorted(offer.items, accepted)
+        choices = np.asarray(offer.choices)[pos]
+        return Agreement(self.period, accepted, choices, total(np.asarray(offer.prices, dtype=float)[pos])), accepted
 
 
 @register_protocol

@@ -95,7 +95,8 @@ def test_a_grid_the_protocol_does_not_read_is_an_error():
     msg = _raises("price_grid", registry.protocol, "share-demanding", price_grid=[0, 1, 2])
     assert "item-by-item" in msg and "combinatorial" in msg
     msg = _raises("demand_grid", registry.protocol, "item-by-item", demand_grid=[0, 1, 2])
-    assert "share-demanding" in msg and "frequency" in msg
+    users = msg.split("protocols that take it: ")[1].split(", ")
+    assert sorted(users) == ["frequency", "share-demanding"]
     from protocols.share_demanding import ShareDemanding
 
     _raises("price_grid", ShareDemanding, price_grid=[0, 1])        # the Python API too
@@ -251,3 +252,12 @@ def test_theorems_4_5_run_with_random_recognition():
     res = registry.scenario("theorems-4-5")().run(runs=4, seed=0, overrides={
         "recognition": "random", "p_alice": 0.3, "epsilons": [0.5, 0.0], "gammas": []})
     assert res["theory"]["rubinstein_a"] == pytest.approx(4.2) and res["theory"]["grid_rubinstein_a"] is None
+
+
+def test_a_pairing_refuses_text_in_its_theory_slots():
+    from negotiation.scenario import Pairing
+
+    with pytest.raises(TypeError, match="theory_notes"):
+        Pairing("x", "item-by-item", "rubinstein", "rubinstein", {"efficiency": "< 1"})
+    p = Pairing("x", "item-by-item", "rubinstein", "rubinstein", {"efficiency": None}, theory_notes={"efficiency": "< 1"})
+    assert p.theory == {"efficiency": None}

@@ -9,6 +9,8 @@ so that the CLI and tournaments can find everything without a static import.
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
+import importlib.util
 import inspect
 
 from negotiation.errors import (ParameterError, check_bool, check_int, check_number, check_string)
@@ -35,9 +37,62 @@ def register_scenario(scenario):
     return scenario
 
 
+#: Installed packages announce their strategies under this entry-point group; loading an entry
+#: point imports its module, whose ``@register_strategy`` classes then join the registry.
+ENTRY_POINT_GROUP = "negotiation.strategies"
+
+_loaded_builtins = False
+
+
 def load_builtins() -> None:
+    """Import the built-in packages and every installed ``negotiation.strategies`` entry point."""
+    global _loaded_builtins
+    if _loaded_builtins:
+        return
     for pkg in BUILTIN_PACKAGES:
         importlib.import_module(pkg)
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            ep.load()
+        except Exception as exc:     # a broken plugin must not take the built-ins down with it
+            raise ParameterError("entry point", f"{ep.name!r} ({ep.value}) failed to load: {exc}") from None
+    _loaded_builtins = True
+
+
+def load_strategy_modules(modules) -> list[str]:
+    """Import users' strategy modules so their ``@register_strategy`` classes join the registry.
+
+    Each entry is a dotted module name (``my_pkg.strategies``, importable from the current
+    directory or the installed packages) or the path of a ``.py`` file. Returns the names of the
+    strategies that were new. A module that is missing or fails to import is a ParameterError
+    naming it (``--strategies`` on the command line, ``strategies_from`` in a tournament config).
+    """
+    import sys
+    from pathlib import Path
+
+    load_builtins()
+    before = set(STRATEGIES)
+    for spec in ([modules] if isinstance(modules, str) else list(modules)):
+        check_string("strategies", spec)
+        try:
+            if spec.endswith(".py"):
+                path = Path(spec).resolve()
+                if not path.is_file():
+                    raise FileNotFoundError(f"no file {spec}")
+                name = "_user_strategies_" + path.stem
+                loader = importlib.util.spec_from_file_location(name, path)
+                module = importlib.util.module_from_spec(loader)
+                sys.modules[name] = module     # so pickling a strategy (process pools) finds its class
+                loader.loader.exec_module(module)
+            else:
+                if "" not in sys.path and "." not in sys.path:
+                    sys.path.insert(0, "")   # like `python -m`: modules in the working directory import
+                importlib.import_module(spec)
+        except ParameterError:
+            raise
+        except Exception as exc:
+            raise ParameterError("strategies", f"cannot load {spec!r}: {type(exc).__name__}: {exc}") from None
+    return sorted(set(STRATEGIES) - before)
 
 
 def _lookup(table: dict, kind: str, name: str):

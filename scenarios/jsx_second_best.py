@@ -1,7 +1,7 @@
 """JSX §2.1, one rug (REFERENCE row 1): the second best is 10/3 against a first best of 3.5.
 
 The best incentive-compatible, individually rational, budget-balanced direct
-mechanism is solved as a linear program (:mod:`negotiation.mechanism`); the
+mechanism is solved as a linear program (:mod:`negotiation.theory.second_best`); the
 scenario then *plays* it — draws types, draws the choice from its lottery —
 and compares the realized surplus with the LP's value. Beside it, one rug
 negotiated item by item between two ``rubinstein`` players, who split the
@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from negotiation.environment import exchange
-from negotiation.mechanism import exchange_second_best
+from negotiation.theory.second_best import exchange_second_best
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se
 from negotiation.scenario import Pairing, Scenario, within

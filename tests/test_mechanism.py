@@ -1,4 +1,4 @@
-"""The second-best direct mechanism LP (negotiation/mechanism.py).
+"""The second-best direct mechanism LP (negotiation/theory/second_best.py).
 
 Numbers: JSX 2016 §2.1 (REFERENCE row 1) and the uniform K-grids of
 REFERENCE row 19 (Vartiainen 2014 §5; GM fn. 19).  IC and IR are re-checked
@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from negotiation.errors import ParameterError
-from negotiation.mechanism import MechanismResult, exchange_second_best, second_best_mechanism
+from negotiation.theory.second_best import MechanismResult, exchange_second_best, second_best_mechanism
 
 TOL = 1e-9
 

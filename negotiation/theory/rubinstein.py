@@ -9,7 +9,7 @@
 - :func:`expected_shares` picks the one the protocol's recognition rule calls for.
 - Example 2's bound on the seller's payoff, 10/(1+δ).
 
-The second-best direct mechanism is in :mod:`negotiation.mechanism`.
+The second-best direct mechanism is in :mod:`negotiation.theory.second_best`.
 """
 
 from __future__ import annotations

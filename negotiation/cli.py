@@ -76,7 +76,7 @@ def print_result(result: dict) -> None:
     print(f"{result['scenario']} — {result['title']}  (REFERENCE {rows})")
     print(f"parameters: {result['parameters']}; runs {result['runs']}, seed {result['seed']}")
     for k, v in result["theory"].items():
-        print(f"  theory {k}: {_format_metric(v) if isinstance(v, dict) else v}")
+        print(f"  theory {k}: {_format_metric(v) if isinstance(v, dict) and 'mean' in v else v}")
     for p in result["pairings"]:
         print(f"\n  {p['label']}")
         print(f"    {'metric':<18}{'simulated (± s.e.)':<24}theory")
@@ -218,7 +218,7 @@ DEMO_SCENARIOS = {"rugs-second-best": 500, "rugs-example-1": 300, "example-2": 1
                   "section-6-1": 200, "theorems-4-5": 100, "theorem-4": 100,
                   "gm-shuttle": 500, "gm-back-and-forth": 500, "gm-static": 1000, "gm-single-round": 500,
                   "gm-partnership": 500, "gm-general-priors": 500, "gm-private-information": 500}
-DEMO_SCENARIOS.update({"vartiainen-grid": 2000})   # issue 10: Vartiainen §5 and Pęski §3–4
+DEMO_SCENARIOS.update({"vartiainen-grid": 2000, "peski-random-proposer": 60})   # issue 10: Vartiainen §5 and Pęski §3–4
 
 
 def cmd_demo(args) -> int:

@@ -30,10 +30,13 @@ from typing import Sequence
 
 import numpy as np
 
-from negotiation.errors import ParameterError, check_number
+from negotiation.environment import Environment
+from negotiation.errors import ParameterError, check_discount, check_number
+from negotiation.priors import IIDPrior
 
 __all__ = ["Outcome", "Violation", "MechanismRejected", "Mechanism", "DirectMechanism", "PostedPrice",
-           "PurchaseOffer", "Menu", "Lottery", "random_monopoly", "direct_from_allocation"]
+           "PurchaseOffer", "Menu", "Lottery", "random_monopoly", "direct_from_allocation", "MechanismOffer",
+           "AcceptMechanism", "ACCEPT", "Report", "peski_environment", "public_beliefs", "Beliefs"]
 
 TOL = 1e-9
 
@@ -405,3 +408,59 @@ def direct_from_allocation(alloc, label: str = "E(p, β)") -> DirectMechanism:
                       float(alloc.tau2[a, b]), max(0.0, -float(alloc.tau1[a, b] + alloc.tau2[a, b])))
               for b in range(2)] for a in range(2)]
     return DirectMechanism(table, label=label)
+
+
+# --------------------------------------------------------- the random-proposer game's vocabulary
+# Offers, acceptances and reports of :mod:`protocols.random_proposer`, and its environment: they
+# live here so that strategies (``agents/``) need only ``negotiation/``.
+PLAYER = {"a": 1, "b": 2}
+ROLE = {1: "a", 2: "b"}
+#: Choice labels of the environment: the good goes to nobody, to player 1 (Alice) or to player 2 (Bob).
+CHOICES = ("nobody", "player 1", "player 2")
+
+
+def peski_environment(low, high, p_high, discount: float = 0.9) -> Environment:
+    """Pęski §4's environment on the engine: one good, binary values, independent priors P(h_i) = p_i."""
+    from negotiation.theory.peski import Binary
+
+    b = Binary.make(low, high, p_high, 0.5)
+    d = check_discount("discount", discount)
+    ua = np.array([[0.0, 0.0], [b.low[0], b.high[0]], [0.0, 0.0]])
+    ub = np.array([[0.0, 0.0], [0.0, 0.0], [b.low[1], b.high[1]]])
+    prior = IIDPrior(p_a=[1 - b.p_high[0], b.p_high[0]], p_b=[1 - b.p_high[1], b.p_high[1]])
+    return Environment(1, CHOICES, (b.low[0], b.high[0]), (b.low[1], b.high[1]), ua, ub, prior, d, d,
+                       null_choice=0, name="peski-binary")
+
+
+def public_beliefs(env: Environment) -> Beliefs:
+    """Values and the common prior of ``env`` as :class:`~negotiation.mechanism_offers.Beliefs`."""
+    joint = env.prior.joint
+    return Beliefs({1: env.types_a, 2: env.types_b}, {1: joint.sum(axis=1), 2: joint.sum(axis=0)})
+
+
+# ------------------------------------------------------------------------------ actions
+@dataclass(frozen=True, eq=False)
+class MechanismOffer:
+    mechanism: Mechanism
+
+    def key(self) -> str:
+        return f"offer[{self.mechanism.key()}]"
+
+
+@dataclass(frozen=True, eq=False)
+class AcceptMechanism:
+    def key(self) -> str:
+        return "accept"
+
+
+ACCEPT = AcceptMechanism()
+
+
+@dataclass(frozen=True)
+class Report:
+    message: object
+
+    def key(self) -> str:
+        return f"report[{self.message!r}]"
+
+

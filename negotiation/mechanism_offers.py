@@ -30,13 +30,14 @@ from typing import Sequence
 
 import numpy as np
 
+from negotiation.actions import ActionSpace
 from negotiation.environment import Environment
 from negotiation.errors import ParameterError, check_discount, check_number
 from negotiation.priors import IIDPrior
 
 __all__ = ["Outcome", "Violation", "MechanismRejected", "Mechanism", "DirectMechanism", "PostedPrice",
            "PurchaseOffer", "Menu", "Lottery", "random_monopoly", "direct_from_allocation", "MechanismOffer",
-           "AcceptMechanism", "ACCEPT", "Report", "peski_environment", "public_beliefs", "Beliefs"]
+           "AcceptMechanism", "ACCEPT", "Report", "peski_environment", "public_beliefs", "Beliefs", "ReportSpace"]
 
 TOL = 1e-9
 
@@ -464,3 +465,21 @@ class Report:
         return f"report[{self.message!r}]"
 
 
+
+
+class ReportSpace(ActionSpace):
+    """The messages of the implemented mechanism open to the reporting player."""
+
+    def __init__(self, messages):
+        self.messages = tuple(messages)
+        self.size = len(self.messages)
+
+    def contains(self, action) -> bool:
+        return isinstance(action, Report) and any(action.message == m for m in self.messages)
+
+    def sample(self, rng):
+        return Report(self.messages[int(rng.integers(len(self.messages)))])
+
+    def enumerate(self):
+        for m in self.messages:
+            yield Report(m)

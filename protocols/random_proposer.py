@@ -29,8 +29,8 @@ from negotiation.actions import REJECT, ActionSpace, Reject
 from negotiation.environment import Environment, TypeProfile
 from negotiation.errors import IllegalAction, ParameterError, check_number
 from negotiation.mechanism_offers import (ACCEPT, CHOICES, PLAYER, ROLE, AcceptMechanism, Beliefs, Mechanism,
-                                          MechanismOffer, MechanismRejected, PostedPrice, Report, peski_environment,
-                                          public_beliefs)
+                                          MechanismOffer, MechanismRejected, PostedPrice, Report, ReportSpace,
+                                          peski_environment, public_beliefs)
 from negotiation.outcome import Agreement, Outcome
 from negotiation.protocol import Observation, Protocol, State
 from negotiation.registry import register_protocol
@@ -76,24 +76,6 @@ class ResponseSpace(ActionSpace):
     def enumerate(self):
         yield ACCEPT
         yield REJECT
-
-
-class ReportSpace(ActionSpace):
-    """The messages of the implemented mechanism open to the reporting player."""
-
-    def __init__(self, messages):
-        self.messages = tuple(messages)
-        self.size = len(self.messages)
-
-    def contains(self, action) -> bool:
-        return isinstance(action, Report) and any(action.message == m for m in self.messages)
-
-    def sample(self, rng):
-        return Report(self.messages[int(rng.integers(len(self.messages)))])
-
-    def enumerate(self):
-        for m in self.messages:
-            yield Report(m)
 
 
 # ------------------------------------------------------------------------------ the game

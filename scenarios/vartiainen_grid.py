@@ -5,7 +5,11 @@ prints the surplus of Vartiainen's incentive-efficient mechanism (the virtual-va
 c_1(θ_1, γ) ≥ c_2(θ_2, γ), with the indexing corrected as :mod:`negotiation.theory.vartiainen`
 explains) beside the second best of the linear program (:mod:`negotiation.theory.second_best`)
 and the first best; then it *plays* the mechanism — draws types, draws trade, charges Lemma 5's
-transfers — and compares the realized surplus and payoffs with the theory's.  Uniform grids:
+transfers — and compares the realized surplus and payoffs with the theory's.  It also plays the
+``mediated-revelation`` protocol (the device r* of (11), g* of (12), and the mediator's redesign
+check after every signal) with truthful reporters and with a buyer or seller who shades two grid
+steps (the deviation check of Prop 2's IC), and checks Theorem 2's redesign step on every no-trade
+signal.  Uniform grids:
 K = 2 and 4 lose nothing, K = 8 gives 14/81 = 0.172840 against 15/81; the surplus falls toward the
 continuous 9/64 as K grows (the figure, ``--set figure=PATH.png``).
 
@@ -88,6 +92,12 @@ class VartiainenGrid(TheoryScenario):
                              within(sim["surplus"], mech.surplus) and within(sim["buyer_payoff"], p1 @ mech.V1)
                              and within(sim["seller_payoff"], p2 @ mech.V2),
                              f"surplus {sim['surplus']['mean']:.5f} ± {sim['surplus']['se']:.5f} vs {mech.surplus:.5f}"))
+        if mech.regular:
+            plays = max(100, runs // 20)
+            p_pairs, p_checks, p_theory = self.mediated(K, p1, p2, mech, plays, seed)
+            pairings += p_pairs
+            checks += p_checks
+            theory.update(p_theory)
         if uniform and K in (2, 4, 8):
             want = {2: (2 / 9, 2 / 9), 4: (1 / 5, 1 / 5), 8: (14 / 81, 15 / 81)}[K]
             checks.append(_check(f"row 19: uniform K = {K} gives {want[0]:.6f} against first best {want[1]:.6f}",
@@ -96,6 +106,71 @@ class VartiainenGrid(TheoryScenario):
         if params["figure"]:
             self.figure(params["figure"], K)
         return self.result(params, runs, seed, theory, pairings, checks)
+
+    @staticmethod
+    def mediated(K, p1, p2, mech, plays: int, seed):
+        """Play ``mediated-revelation`` (r*, g*, redesign check) truthfully and with one-step shading."""
+        from negotiation import registry
+        from negotiation.runner import simulate
+        from protocols.mediated_revelation import vartiainen_environment
+
+        registry.load_builtins()
+        env = vartiainen_environment(K, p1, p2)
+        protocol = registry.protocol("mediated-revelation")
+        th = mech.values
+        a, m = np.asarray(mech.a), np.asarray(mech.m)
+        buyer_pay = th[:, None] * (a @ p2)[None, :] - (m @ p2)[None, :]      # [value, report]
+        seller_pay = (p1 @ m)[None, :] - th[:, None] * (p1 @ a)[None, :]     # [cost, report]
+        # Two grid steps: one step is payoff-neutral (the local downward IC constraints bind).
+        down = np.maximum(np.arange(K + 1) - 2, 0)
+        up = np.minimum(np.arange(K + 1) + 2, K)
+        exact = {"truth": (float(p2 @ mech.V2), float(p1 @ mech.V1)),
+                 "buyer shades": (None, float(p1 @ buyer_pay[np.arange(K + 1), down])),
+                 "seller shades": (float(p2 @ seller_pay[np.arange(K + 1), up]), None)}
+        pairs, checks = [], []
+        runs_by = {}
+        for n, (label, alice, bob) in enumerate((("truth", "truth-teller", "truth-teller"),
+                                                 ("buyer shades", "truth-teller", "shader"),
+                                                 ("seller shades", "shader", "truth-teller"))):
+            df = simulate(env, protocol, registry.strategy(alice, **({"step": 2} if alice == "shader" else {})),
+                          registry.strategy(bob, **({"step": 2} if bob == "shader" else {})), plays,
+                          seed=[int(seed), 5])
+            runs_by[label] = df
+            sim = {"surplus": mean_se(df["discounted_surplus"]), "seller_payoff": mean_se(df["payoff_a"]),
+                   "buyer_payoff": mean_se(df["payoff_b"])}
+            th_ = {"surplus": mech.surplus if label == "truth" else None,
+                   "seller_payoff": exact[label][0], "buyer_payoff": exact[label][1]}
+            pairs.append({"label": f"mediated-revelation (r*, g*), {label}: Alice (seller) {alice}, Bob (buyer) {bob}",
+                          "protocol": "mediated-revelation", "alice": alice, "bob": bob, "simulated": sim,
+                          "theory": th_})
+        sim = pairs[0]["simulated"]
+        checks.append(_check("mediated-revelation with truthful reports realizes the mechanism's surplus "
+                             "and payoffs (g*∘r* = (a^γ, m^γ); within 4 s.e.)",
+                             within(sim["surplus"], mech.surplus) and within(sim["seller_payoff"], exact["truth"][0])
+                             and within(sim["buyer_payoff"], exact["truth"][1]),
+                             f"surplus {sim['surplus']['mean']:.4f} ± {sim['surplus']['se']:.4f} vs {mech.surplus:.4f}"))
+        for label, side, idx in (("buyer shades", "buyer_payoff", 1), ("seller shades", "seller_payoff", 0)):
+            dev = pairs[1 if label == "buyer shades" else 2]["simulated"][side]
+            checks.append(_check(f"deviation check: when the {label.split()[0]} shades two grid steps its payoff "
+                                 "matches the table's and is below truth's (Prop 2: IC)",
+                                 within(dev, exact[label][idx]) and exact[label][idx] < exact["truth"][idx] - 1e-9,
+                                 f"{dev['mean']:.4f} ± {dev['se']:.4f}; exact {exact[label][idx]:.4f} vs truthful "
+                                 f"{exact['truth'][idx]:.4f}"))
+        # Theorem 2's redesign step, over every no-trade signal of r*.
+        from negotiation.theory.vartiainen import no_trade_pairs
+
+        gains, blocked = [], []
+        for i, j in no_trade_pairs(mech):
+            protocol.device(env)
+            d = protocol.redesign_of(env, ("pool", i, j))
+            gains.append(d.committed_gain)
+            blocked.append(d.consistent_exists is False)
+        checks.append(_check("Theorem 2: after every no-trade signal ⟨t̄, t̲⟩ no mechanism that σ* would carry "
+                             "out is IC and IR (LP infeasible), so the mediator stops at no trade",
+                             all(blocked), f"{sum(blocked)} of {len(blocked)} no-trade signals checked"))
+        theory = {"no_trade_signals": len(gains),
+                  "largest_gain_of_a_committed_redesign_after_no_trade": max(gains, default=0.0)}
+        return pairs, checks, theory
 
     @staticmethod
     def play(mech, runs: int, seed) -> dict:

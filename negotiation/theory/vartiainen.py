@@ -39,6 +39,17 @@ rebate proportional to each type's trade probability (so Lemma 5's zero-on-no-tr
 the rebate keeps IC as long as it is at most 1/K per unit of trade, which is checked.
 
 Regularity (Prop 2's assumption) is that c_1(·, 1) and c_2(·, 1) — the corrected ones — increase.
+Under non-regular priors the unironed rule can beat the LP (it is then not IC): the scenario says so.
+
+**Without commitment** (Theorem 2): :func:`device_r_star` and :func:`g_star` are (11) and (12);
+:func:`redesign` searches what renegotiation could offer after a signal, by LPs on the posterior.
+What the LPs show (tests/test_mediated_revelation.py): after a no-trade signal ⟨t̄, t̲⟩ the plain
+IC, interim-IR search *does* find an improvement — the pair (t̄, t̲) trading at a price in [t̲, t̄],
+e.g. (13)'s (t̄ + t̲)/2, worth posterior(t̄, t̲)·(t̄ − t̲) (0.075 after ⟨5/8, 4/8⟩, uniform K = 8).
+"Renegotiation has nothing to offer" holds for the mechanisms the mediator could *commit* to:
+with outcomes restricted to what the continuation rule σ* of (15) would carry out after them,
+the IC/IR program is infeasible after every no-trade signal (Lemma 7, case 1), while the same
+program is feasible on r**'s diagonal posterior (case 4) — so the check discriminates.
 """
 
 from __future__ import annotations
@@ -50,7 +61,8 @@ import numpy as np
 from negotiation.errors import ParameterError, check_int, check_probability_vector
 
 __all__ = ["GridTrade", "grid", "check_grid_prior", "virtual_values", "incentive_efficient", "printed_rule",
-           "first_best", "continuous_limit"]
+           "first_best", "continuous_limit", "interim_violations", "no_trade_pairs", "device_r_star", "g_star",
+           "posterior", "Redesign", "redesign"]
 
 _TOL = 1e-12
 
@@ -265,3 +277,165 @@ def interim_violations(mech: GridTrade) -> list[tuple[str, float, float, float]]
             if gain[r] > 1e-9:
                 out.append((side, float(th[i]), float(th[r]), float(gain[r])))
     return out
+
+
+# ----------------------------------------------------------------- commitment: r* (11), g* (12)
+# Signals: ("trade", i, j) — the pair (θ_i, θ_j) trades (sent only by that pair);
+# ("pool", i, j), i >= j — ⟨θ_i, θ_j⟩ of (10): no trade, sent by (θ_i, θ_j) and by the diagonal
+# pairs (θ_i, θ_i), (θ_j, θ_j); ("none",) — the signal 0, sent when θ_1 < θ_2.  Indices are grid
+# indices, buyer first.  A marginal pair that trades with probability a ∈ (0, 1) sends its trade
+# signal with probability a and its pool signal otherwise (the paper's rule is deterministic).
+def no_trade_pairs(mech: GridTrade) -> list[tuple[int, int]]:
+    """Pairs θ_1 > θ_2 that fail to trade with positive probability (the inefficient no-trade region)."""
+    n = mech.K + 1
+    return [(i, j) for i in range(n) for j in range(i) if mech.a[i, j] < 1 - 1e-12]
+
+
+def device_r_star(mech: GridTrade) -> dict:
+    """r* of (11): {(i, j): [(signal, probability), …]} for every type profile (buyer i, seller j).
+
+    The diagonal pair (t, t) spreads uniformly over its own pool signal ⟨t, t⟩ and the pool
+    signals of the no-trade pairs it belongs to (κ(t) of (11), whose printed second condition
+    should read t′ >= t); pairs on the trade boundary (c_1 = c_2) trade, as rule (8) says.
+    """
+    n = mech.K + 1
+    pool = no_trade_pairs(mech)
+    r = {}
+    for i in range(n):
+        for j in range(n):
+            if i > j:
+                a = float(mech.a[i, j])
+                r[(i, j)] = [(s, w) for s, w in ((("trade", i, j), a), (("pool", i, j), 1 - a)) if w > 1e-12]
+            elif i < j:
+                r[(i, j)] = [(("none",), 1.0)]
+            else:
+                sigs = [("pool", i, i)] + [("pool", i, jj) for (ii, jj) in pool if ii == i] + \
+                       [("pool", ii, i) for (ii, jj) in pool if jj == i]
+                r[(i, j)] = [(s, 1.0 / len(sigs)) for s in sigs]
+    return r
+
+
+def g_star(mech: GridTrade, signal) -> tuple[int, float]:
+    """g* of (12): (trade, payment buyer → seller); m/a on a trade signal, (0, 0) otherwise (Lemma 5)."""
+    if signal[0] == "trade":
+        i, j = signal[1], signal[2]
+        return 1, float(mech.m[i, j] / mech.a[i, j])
+    return 0, 0.0
+
+
+def posterior(mech: GridTrade, signal, r: dict | None = None) -> np.ndarray:
+    """The mediator's belief over (buyer i, seller j) after ``signal`` under truthful reports."""
+    r = device_r_star(mech) if r is None else r
+    w = np.outer(mech.p1, mech.p2)
+    post = np.zeros_like(w)
+    for (i, j), sigs in r.items():
+        for s, pr in sigs:
+            if s == signal:
+                post[i, j] += w[i, j] * pr
+    total = post.sum()
+    if total <= 0:
+        raise ParameterError("signal", f"{signal!r} is never sent under r*")
+    return post / total
+
+
+@dataclass(frozen=True)
+class Redesign:
+    """What renegotiation could offer after a signal (Theorem 2), found by two linear programs.
+
+    ``committed_gain``: the largest surplus gain over g*(s) of an IC, interim-IR mechanism on the
+    posterior (:func:`negotiation.theory.second_best.second_best_mechanism` with the posterior as a
+    correlated prior) — what a redesign could offer *if the parties could commit to it*.
+    ``consistent_exists``: whether an IC, IR mechanism exists whose every outcome is one that
+    Vartiainen's continuation rule σ* (15) would itself implement after it — trade at t̲,
+    (t̄ + t̲)/2 or t̄ (13).  Lemma 7, case 1: none does, so the mediator stops at no trade.
+    """
+
+    signal: tuple
+    support: list
+    committed_gain: float
+    consistent_exists: bool | None
+
+    @property
+    def nothing_to_offer(self) -> bool:
+        """No consistent redesign (or no gain at all even with commitment)."""
+        return self.committed_gain <= 1e-9 or self.consistent_exists is False
+
+
+def redesign(mech: GridTrade, signal, r: dict | None = None) -> Redesign:
+    """Search the mechanisms renegotiation could offer on the posterior after ``signal``."""
+    from negotiation.theory.second_best import second_best_mechanism
+
+    post = posterior(mech, signal, r)
+    support = [(int(i), int(j)) for i, j in zip(*np.nonzero(post > 0))]
+    th = mech.values
+    buyers = sorted({i for i, _ in support})
+    sellers = sorted({j for _, j in support})
+    joint = np.array([[post[i, j] for i in buyers] for j in sellers])      # rows: seller (Alice), cols: buyer
+    lp = second_best_mechanism([th[j] for j in sellers], [th[i] for i in buyers], joint,
+                               u_a=lambda x, c: -c if x == "trade" else 0.0,
+                               u_b=lambda x, v: v if x == "trade" else 0.0,
+                               choices=("no trade", "trade"), null_choice="no trade")
+    # Gain over what g*(s) implements on the posterior (ex post efficient after trade and 0 signals).
+    trade, _ = g_star(mech, signal)
+    status_quo = float(sum(post[i, j] * (th[i] - th[j]) for i, j in support)) if trade else 0.0
+    consistent = None
+    if len(buyers) == 2 and len(sellers) == 2 and buyers == sellers and len(support) == 3:
+        consistent = _sigma_star_feasible(th[buyers[0]], th[buyers[1]], post, buyers)
+    return Redesign(signal, support, max(0.0, float(lp.expected_surplus) - status_quo), consistent)
+
+
+def _sigma_star_feasible(lo: float, hi: float, post: np.ndarray, idx: list) -> bool:
+    """Is there an IC, IR direct mechanism on {t̲, t̄}² whose outcomes on the posterior's support are
+    lotteries over σ*'s continuation outcomes (1, t̲), (1, (t̄ + t̲)/2), (1, t̄)?  Off the support (a
+    report profile only a liar creates) the outcome is free: any trade probability and payment.
+    Lemma 7, case 1 says no; this is a feasibility LP."""
+    from scipy.optimize import linprog
+
+    prices = (lo, (lo + hi) / 2, hi)
+    vals = (lo, hi)
+    P = np.array([[post[idx[a], idx[b]] for b in range(2)] for a in range(2)])     # [buyer, seller]
+    # Per cell (buyer report a, seller report b): w_1..w_3 (lottery over σ*'s prices), q, T.
+    def v(a, b, name):
+        return 5 * (2 * a + b) + {"w0": 0, "w1": 1, "w2": 2, "q": 3, "T": 4}[name]
+
+    n = 20
+    bounds, a_eq, b_eq = [], [], []
+    for a in range(2):
+        for b in range(2):
+            on = P[a, b] > 0
+            bounds += [(0, 1 if on else 0)] * 3 + [(1, 1) if on else (0, 1), (None, None)]
+            if on:
+                row = np.zeros(n)
+                row[[v(a, b, "w0"), v(a, b, "w1"), v(a, b, "w2")]] = 1.0
+                a_eq.append(row)
+                b_eq.append(1.0)
+                row = np.zeros(n)
+                row[v(a, b, "T")] = 1.0
+                for k, pk in enumerate(prices):
+                    row[v(a, b, f"w{k}")] = -pk
+                a_eq.append(row)
+                b_eq.append(0.0)
+
+    def buyer(a, r):       # value vals[a] reporting r: Σ_b P[a, b] (q(r, b) v − T(r, b))
+        row = np.zeros(n)
+        for b in range(2):
+            row[v(r, b, "q")] += P[a, b] * vals[a]
+            row[v(r, b, "T")] -= P[a, b]
+        return row
+
+    def seller(b, r):      # cost vals[b] reporting r: Σ_a P[a, b] (T(a, r) − q(a, r) c)
+        row = np.zeros(n)
+        for a in range(2):
+            row[v(a, r, "T")] += P[a, b]
+            row[v(a, r, "q")] -= P[a, b] * vals[b]
+        return row
+
+    rows = []
+    for t in range(2):
+        if P[t].sum() > 0:
+            rows += [buyer(t, 1 - t) - buyer(t, t), -buyer(t, t)]          # IC, IR
+        if P[:, t].sum() > 0:
+            rows += [seller(t, 1 - t) - seller(t, t), -seller(t, t)]
+    res = linprog(np.zeros(n), A_ub=np.array(rows), b_ub=np.full(len(rows), 1e-9), A_eq=np.array(a_eq),
+                  b_eq=np.array(b_eq), bounds=bounds, method="highs")
+    return res.status == 0

@@ -222,7 +222,7 @@ class PeskiRandomProposer(TheoryScenario):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        fig, ax = plt.subplots(figsize=(8, 4))
+        fig, ax = plt.subplots(figsize=(8, 5))
         width = 0.8 / len(pairings)
         xs = np.arange(len(TYPE_KEYS))
         for j, p in enumerate(pairings):
@@ -239,7 +239,7 @@ class PeskiRandomProposer(TheoryScenario):
         ax.set_xticklabels([k.replace("_", "\n") for k in TYPE_KEYS])
         ax.set_ylabel("expected discounted payoff of the type")
         ax.set_title("REFERENCE row 20: Pęski's random-proposer bargaining, per type", fontsize=9)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
         fig.tight_layout()
         fig.savefig(path, dpi=120)
         plt.close(fig)

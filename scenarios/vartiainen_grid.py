@@ -188,14 +188,14 @@ class VartiainenGrid(TheoryScenario):
                 "trade": mean_se(trade.astype(float))}
 
     @staticmethod
-    def figure(path, K_mark: int, K_max: int = 64, lp_max: int = 12) -> None:
+    def figure(path, K_mark: int, K_max: int = 64, lp_max: int = 10) -> None:
         """Uniform grids: the rule's surplus (= the LP's, drawn for K ≤ lp_max) against K, toward 9/64."""
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        Ks = np.arange(1, K_max + 1)
+        Ks = np.array(sorted(set(range(1, 17)) | set(range(16, K_max + 1, 4))))
         rule = [incentive_efficient(int(k)).surplus for k in Ks]
         fb = [first_best(np.full(k + 1, 1 / (k + 1)), np.full(k + 1, 1 / (k + 1)), int(k)) for k in Ks]
         lpK = np.arange(1, lp_max + 1)

@@ -23,7 +23,8 @@ from negotiation.errors import check_discount, check_number
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se
 from negotiation.scenario import TheoryScenario, within
-from negotiation.single_item import (Example3Equilibrium, efficiency_loss, example4, play,
+from agents.example3 import Example3Equilibrium
+from negotiation.single_item import (efficiency_loss, example4, play,
                                      profitable_deviations)
 
 

@@ -63,6 +63,7 @@ class Node:
     payoff: tuple | None = None     # (Alice, Bob) at a leaf
     types: int = -1                 # index into FiniteGame.profiles
     public: int = 0                 # id of the public history (shared by nodes with the same one)
+    outcome: str = ""               # at a leaf: the agreements, in words
 
 
 @dataclass(eq=False)
@@ -394,6 +395,8 @@ class _Builder:
         if mover is None or (self.horizon is not None and state.period >= self.horizon):
             leaf = self._node(parent, "leaf", depth, state.period, public, types)
             self.nodes[leaf].payoff = self._payoff(state)
+            self.nodes[leaf].outcome = _outcome_text(state) if mover is None else \
+                f"open at t={state.period}: the profile plays on"
             return leaf
         me = self._node(parent, "move", depth, state.period, public, types)
         obs = state.observation(mover)
@@ -449,6 +452,40 @@ def _continue(protocol, state, profile, depth: int = 0) -> tuple[float, float]:
             va += w * a
             vb += w * b
     return va, vb
+
+
+def _outcome_text(state) -> str:
+    ags = state.outcome().agreements
+    if not ags:
+        return "no agreement"
+    return "; ".join(f"t={a.period:g}: items {np.asarray(a.items).tolist()} x={np.asarray(a.choices).tolist()} "
+                     f"transfer {a.transfer:.6g}" for a in ags)
+
+
+def with_behaviour(game, behaviour: dict) -> "FiniteGame":
+    """The same game with another behaviour profile: ``behaviour[infoset id] = {label: probability}``."""
+    infosets = [dataclasses.replace(I, behaviour=dict(behaviour[I.id])) for I in game.infosets]
+    return dataclasses.replace(game, infosets=infosets)
+
+
+def outcome_distribution(game) -> dict:
+    """{leaf outcome in words: probability} under the game's behaviour profile (reach probabilities)."""
+    out: dict = {}
+    stack = [(0, 1.0)]
+    while stack:
+        i, p = stack.pop()
+        nd = game.nodes[i]
+        if p <= 0:
+            continue
+        if nd.kind == "leaf":
+            key = nd.outcome or "end"
+            out[key] = out.get(key, 0.0) + p
+        elif nd.kind == "chance":
+            stack.extend((c, p * q) for c, q in zip(nd.children, nd.probs))
+        else:
+            beh = game.infosets[nd.infoset].behaviour
+            stack.extend((c, p * beh.get(lab, 0.0)) for c, lab in zip(nd.children, nd.labels))
+    return out
 
 
 def _types_text(env, role, idx) -> str:

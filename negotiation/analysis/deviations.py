@@ -85,6 +85,7 @@ class DeviationReport:
     off_path: str
     deviations: list
     best_response_gain: dict        # {infoset id: gain of the full best response there}, only > tol
+    best_response: dict             # {infoset id: the player's best-response action label there}
     values: tuple                   # the profile's expected payoffs (Alice, Bob) at the root
     estimated: list = field(default_factory=list)
     tol: float = 1e-9
@@ -192,7 +193,7 @@ def check_profile(game, *, off_path: str = "passive", profile=None, tol: float =
                                   _belief_text(game, I, mu), game.env.discount(I.player)))
 
     # ---- full best responses, with the same beliefs
-    br_gain = {}
+    br_gain, br_action = {}, {}
     for j, r in enumerate(ROLES):
         W = np.zeros(n)
         for d in reversed(depths):
@@ -212,13 +213,50 @@ def check_profile(game, *, off_path: str = "passive", profile=None, tol: float =
                 mu = belief(I)
                 q = np.array([[W[nodes[m].children[k]] for m in I.nodes] for k in range(len(I.labels))]) @ mu
                 k = int(np.argmax(q))
+                br_action[I.id] = I.labels[k]
                 for m in I.nodes:
                     W[m] = W[nodes[m].children[k]]
                 gain = float(q[k] - mu @ V[I.nodes, j])
                 if gain > tol * max(1.0, abs(q[k])):
                     br_gain[I.id] = gain
-    return DeviationReport(game.counts(), off_path, devs, br_gain, (float(V[0, 0]), float(V[0, 1])),
+    return DeviationReport(game.counts(), off_path, devs, br_gain, br_action, (float(V[0, 0]), float(V[0, 1])),
                            list(getattr(profile, "estimated", []) or []), tol)
+
+
+def best_responding(game, report, role: str):
+    """``game`` with ``role`` playing its best response (pure, from ``report``) and the opponent the profile."""
+    from negotiation.analysis.game import with_behaviour
+
+    beh = {I.id: ({report.best_response[I.id]: 1.0} if I.player == role else I.behaviour) for I in game.infosets}
+    return with_behaviour(game, beh)
+
+
+def root_action_values(game, role: str) -> dict:
+    """{action label: expected payoff of ``role``} at the first information set of ``role`` (its opening
+    move when the root's chance move fixes only types), the game's profile played afterwards."""
+    j = ROLES.index(role)
+    first = next(I for I in game.infosets if I.player == role)
+    V = node_values(game)
+    mu = np.array([game.profiles[game.nodes[m].types][1] for m in first.nodes])
+    mu = mu / mu.sum()
+    return {lab: float(sum(p * V[game.nodes[m].children[k], j] for p, m in zip(mu, first.nodes)))
+            for k, lab in enumerate(first.labels)}
+
+
+def node_values(game) -> np.ndarray:
+    """Expected payoffs (Alice, Bob) at every node under the game's behaviour profile."""
+    nodes = game.nodes
+    V = np.zeros((len(nodes), 2))
+    for i in sorted(range(len(nodes)), key=lambda i: -nodes[i].depth):
+        nd = nodes[i]
+        if nd.kind == "leaf":
+            V[i] = nd.payoff
+        elif nd.kind == "chance":
+            V[i] = np.asarray(nd.probs) @ V[nd.children]
+        else:
+            beh = game.infosets[nd.infoset].behaviour
+            V[i] = sum(beh.get(lab, 0.0) * V[c] for lab, c in zip(nd.labels, nd.children))
+    return V
 
 
 def _off_path(game, rule, profile, role, group, weights, prior):

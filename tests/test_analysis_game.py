@@ -147,3 +147,20 @@ def test_type_profiles_and_recognition_chance():
     chance = [n for n in g.nodes if n.kind == "chance" and n.depth > 0]
     assert len(chance) == 2 and all(n.probs == [0.25, 0.75] for n in chance)
     assert label_of(ItemOffers(np.array([0]), np.array([1]), np.array([2.0]))) == "offer[1|2]"
+
+
+def test_trembles_are_read_exactly():
+    # JSX §5.3.1: with probability γ a uniform action from the whole space (here 2 choices × 2 prices):
+    # Alice's opening offer to trade at 9 has 1 − γ + γ/4, each other offer γ/4 — exactly, not sampled.
+    from agents.trembling import Trembling
+
+    gamma = 0.2
+    g = build_game(two_period(), rug(), profile=Profile(Trembling(Rule(), gamma), Rule()))
+    first = g.infosets[0]
+    assert first.player == "a"
+    assert first.behaviour == {"offer[1|9]": pytest.approx(1 - gamma + gamma / 4), "offer[0|2]": pytest.approx(gamma / 4),
+                               "offer[0|9]": pytest.approx(gamma / 4), "offer[1|2]": pytest.approx(gamma / 4)}
+    r = check_profile(g)
+    assert not r.estimated
+    # every action has positive probability at t = 0, so Bob's information sets there are all on path
+    assert all(d.reach > 0 for d in r.deviations if d.player == "b" and d.period == 0)

@@ -77,7 +77,10 @@ def truncated_check(factory, params, protocol: str, horizon: int = 1):
         grid = {"price_grid": sorted({0.0, 2.0, 8.0, 10.0})}
     else:
         grid = {"demand_grid": sorted({0.0, a, b, s})}
-    proto = registry.protocol(protocol, max_periods=horizon + 6, **grid)
+    recognition = {"recognition": params.get("recognition", "alternating")}
+    if recognition["recognition"] == "random":
+        recognition["p_alice"] = params.get("p_alice", 0.5)
+    proto = registry.protocol(protocol, max_periods=horizon + 6, **recognition, **grid)
     profile = Profile(registry.strategy("rubinstein"), registry.strategy("rubinstein"))
     return check_profile(build_game(proto, env, profile=profile, horizon=horizon))
 

@@ -13,8 +13,12 @@ continuation is the stationary ex-ante value instead
 The surplus it bargains over is E[S | own types] from the prior until the
 opponent announces its types in a share-demanding offer; from then on it takes
 the latest announcement at face value and bargains over S(own, announced) —
-what a truthful opponent has revealed. It does no other learning (the
-``bayesian`` strategy does).
+what a truthful opponent has revealed — unless the announcement is impossible
+under the prior given its own types (then it is a lie, and consistent beliefs
+keep the prior's support, JSX appendix proof of Theorem 2): it keeps E[S | own
+types].  Without that, Alice gains by announcing swapped types in Example 1's
+known-surplus problem (the deviation check of ``negotiation.analysis`` finds it).
+It does no other learning (the ``bayesian`` strategy does).
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ class Rubinstein(Strategy):
             if role != obs.role and isinstance(action, ShareDemand):
                 if len(action.announced) == len(obs.open_items) and env.is_additive:
                     own = obs.own_types[obs.open_items]
+                    if len(own) == env.n_items and not _possible(env, obs.role, own, np.asarray(action.announced)):
+                        break
                     return (env.item_surplus[own, action.announced] if obs.role == "a"
                             else env.item_surplus[action.announced, own])
                 break
@@ -61,3 +67,18 @@ class Rubinstein(Strategy):
         if obs.phase == "offer":
             return offer_demanding(obs, space, self.demand(obs, total(e)), item_surplus=e)
         return respond_requiring(obs, space, self.required_per_unit(obs), item_surplus=e)
+
+
+def _possible(env, role: str, own: np.ndarray, announced: np.ndarray) -> bool:
+    """Has the type profile (own, announced) positive prior probability? (all items open)"""
+    a, b = (own, announced) if role == "a" else (announced, own)
+    prior = env.prior
+    if hasattr(prior, "matchups"):                       # exchangeable: the same multiset of matchups
+        return sorted(zip(a.tolist(), b.tolist())) == sorted(map(tuple, prior.matchups.tolist()))
+    if hasattr(prior, "probs") and hasattr(prior, "a"):  # explicit pmf
+        return bool(np.any((prior.probs > 0) & np.all(prior.a == a, axis=1) & np.all(prior.b == b, axis=1)))
+    if hasattr(prior, "joints"):                         # common shock: some state allows every item
+        return bool(np.any(np.all(prior.joints[:, a, b] > 0, axis=1)))
+    if hasattr(prior, "joint"):                          # i.i.d. items
+        return bool(np.all(prior.joint[a, b] > 0))
+    return True

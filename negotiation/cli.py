@@ -4,6 +4,7 @@
     negotiate run SCENARIO [--set KEY=VALUE ...] [--runs N] [--seed S] [--json] [--tree FILE]
     negotiate play --protocol P --alice S --bob S [--env E] [--set KEY=VALUE ...] [--seed S] [--json] [--tree FILE]
     negotiate demo [--out DIR] [--runs N]
+    negotiate check --protocol P --alice S --bob S [--env E] [--set KEY=VALUE ...] [--off-path RULE] [--json] [--efg FILE]
 
 Errors in the user's input (unknown names, bad values, malformed ``--set``)
 print one line on stderr and exit with status 2, without a traceback.
@@ -179,6 +180,35 @@ def cmd_play(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    """Is the profile (Alice's, Bob's strategy) an equilibrium of the finite game? (issue 9, part 2)
+
+    Exit 0 for an equilibrium, 1 when a one-shot deviation pays (2 for bad input, from main).
+    """
+    from negotiation.analysis import Profile, build_game, check_profile
+    from negotiation.environment import ENVIRONMENTS
+
+    sets = parse_sets(args.set)
+    if args.efg:
+        check_output_path("--efg", args.efg, (".efg",))
+    registry.load_builtins()
+    if args.env not in ENVIRONMENTS:
+        raise ParameterError("--env", f"unknown environment {args.env!r}; choose one of {', '.join(ENVIRONMENTS)}")
+    env = ENVIRONMENTS[args.env](**{k: sets.pop(k) for k in ENV_KEYS if k in sets})
+    protocol = registry.protocol(args.protocol, **sets)
+    alice, bob = registry.strategy(args.alice), registry.strategy(args.bob)
+    for s in (alice, bob):
+        s.check_protocol(protocol.name)
+    profile = Profile(alice, bob, seed=args.seed)
+    game = build_game(protocol, env, profile=profile, horizon=args.horizon, max_nodes=args.max_nodes)
+    report = check_profile(game, off_path=args.off_path, profile=profile)
+    if args.efg:
+        from negotiation.analysis.efg import write_efg
+        write_efg(game, args.efg)
+    print(json.dumps(report.record(), default=float) if args.json else report.text())
+    return 0 if report.is_equilibrium else 1
+
+
 #: The scenarios ``negotiate demo`` runs, each with the run count it uses (small enough for
 #: the whole demo to take well under two minutes).
 def play_mediation(args, sets: dict) -> int:
@@ -305,6 +335,24 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--json", action="store_true")
     pl.add_argument("--tree", metavar="FILE")
     pl.set_defaults(func=cmd_play)
+
+    ck = sub.add_parser("check", help="is a strategy profile an equilibrium of the finite game? (exit 0 yes, "
+                                      "1 a deviation pays)")
+    ck.add_argument("--protocol", required=True)
+    ck.add_argument("--alice", required=True)
+    ck.add_argument("--bob", required=True)
+    ck.add_argument("--env", default="exchange")
+    ck.add_argument("--set", action="append", metavar="KEY=VALUE",
+                    help="environment/protocol parameter; the game needs max_periods and price_grid/demand_grid")
+    ck.add_argument("--off-path", default="passive", choices=("passive", "prior", "strategy"),
+                    help="beliefs at zero-probability information sets")
+    ck.add_argument("--horizon", type=int, default=None,
+                    help="expand T periods; later play follows the profile (default: up to max_periods)")
+    ck.add_argument("--max-nodes", type=int, default=200_000)
+    ck.add_argument("--seed", type=seed_value, default=0, help="seeds sampling of stochastic strategies")
+    ck.add_argument("--json", action="store_true")
+    ck.add_argument("--efg", metavar="FILE", help="also write the game as a Gambit .efg file")
+    ck.set_defaults(func=cmd_check)
 
     d = sub.add_parser("demo", help="run the default scenarios and write figures")
     d.add_argument("--out", default="out")

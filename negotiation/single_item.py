@@ -6,7 +6,7 @@ P^Δ = {0, 1, …, 10}; δ_a = δ_b = δ = 0.8; the seller offers at even period
 t = 0, 2, …, the buyer at odd ones; trade at price p in period t gives the
 seller δ^t (p − cost) and the buyer δ^t (10 − p); no trade gives 0.
 
-Example 3 (§5.2) — :class:`Example3Equilibrium`
+Example 3 (§5.2) — :class:`agents.example3.Example3Equilibrium`
     A sequential equilibrium with delay however small ε is: at t = 0 both
     seller types offer 10, the buyer rejects; at t = 1 the buyer offers 9 and
     both types accept.  Trade happens a period late, so 1 − δ = 20 % of the
@@ -74,129 +74,7 @@ class Node(NamedTuple):
     offer: int | None = None
 
 
-# --- the Example 3 profile ---------------------------------------------------
-
-
-class Example3Equilibrium:
-    """JSX Example 3's delayed sequential equilibrium, completed into a full profile.
-
-    Regimes (B = the buyer's belief about the seller's cost):
-
-    ``P10``  (seller's turn, B = prior) — on path at t = 0.  Both types offer 10;
-        the buyer rejects 10.  Any other offer is off path and moves to ``Z``
-        (the paper's belief Pr(θ_a = 8) = 0).
-    ``Podd`` (buyer's turn, B = prior) — on path at t = 1.  The buyer offers 9.
-        Type 0 accepts p ≥ 8, type 8 accepts p ≥ 9.  After a rejection of 8
-        (only type 8 rejects: Bayes gives B = type 8) go to ``E10``; after any
-        other rejection go to ``P9``.
-    ``P9``   (seller's turn, B = prior) — reached only after the buyer deviated
-        at t = 1 with an offer ≤ 7: both types offer 9, the buyer accepts; any
-        other offer moves to ``Z``.
-    ``Z``    (B = cost 0) — the paper's "0 meets 10" play: the buyer always offers
-        5 and accepts p ≤ 5; a cost-0 seller offers 5 and accepts p ≥ 5; a cost-8
-        seller (whom the buyer thinks impossible) offers 10 and accepts p ≥ 8.
-    ``E10``  (B = cost 8) — a complete-information grid equilibrium at price 10:
-        the seller offers 10, the buyer accepts any offer and offers 10; type 8
-        accepts p ≥ 10, type 0 accepts p ≥ 8.
-
-    ``Z`` and ``E10`` are absorbing: once the buyer is sure of the type, Bayes'
-    rule cannot move him (footnote 20: such beliefs are consistent, since cost-0
-    types can be made infinitely more likely to tremble off 10).
-
-    ``P9`` and ``E10`` are our completion; the paper does not say how the
-    buyer's own deviations at t = 1 are punished.  The binding constraint is the
-    buyer's offer of 8 at t = 1: type 0 takes it (8 ≥ δ·10), type 8 refuses, so
-    the deviation earns 2ε + (1 − ε)·0.  Hence this profile is an equilibrium
-    for 0 < ε ≤ 1/2, in particular for every small ε, which is the example's point.
-
-    The prices are the paper's for δ = 0.8; with other discount factors the
-    profile may fail (at δ = 0.95 type 0 would turn down 8 at t = 1 to get 10
-    in ``E10``) and :func:`profitable_deviations` reports where.
-
-    ``off_path_belief``: ``"zero_type"`` (the paper's) or ``"prior"`` (the
-    buyer keeps the prior in regime ``Z``, i.e. after an off-path offer, but
-    plays the same strategy) — the latter is not an equilibrium.
-    """
-
-    regimes = ("P10", "Podd", "P9", "Z", "E10")
-    # prices the seller offers, by regime and cost
-    _SELLER_OFFER = {"P10": {0: 10, 8: 10}, "P9": {0: 9, 8: 9}, "Z": {0: 5, 8: 10}, "E10": {0: 10, 8: 10}}
-    # the least price each seller type accepts from the buyer
-    _SELLER_ACCEPTS_FROM = {"Podd": {0: 8, 8: 9}, "Z": {0: 5, 8: 8}, "E10": {0: 8, 8: 10}}
-    # the buyer's offer, and the highest seller offer he accepts
-    _BUYER_OFFER = {"Podd": 9, "Z": 5, "E10": 10}
-    _BUYER_ACCEPTS_UP_TO = {"P10": 9, "P9": 9, "Z": 5, "E10": 10}  # in P10/P9 only 10 / 9 can arrive
-    # the offer that keeps the buyer in a pooling regime
-    _POOLING_OFFER = {"P10": 10, "P9": 9}
-
-    def __init__(self, epsilon: float = 0.01, *, discount: float = DISCOUNT, off_path_belief: str = "zero_type"):
-        eps = float(epsilon)
-        if not 0.0 < eps < 1.0:
-            raise ParameterError("epsilon", f"must lie in (0, 1) (Pr(cost 0)), got {epsilon}")
-        if off_path_belief not in ("zero_type", "prior"):
-            raise ParameterError("off_path_belief", f"must be 'zero_type' or 'prior', got {off_path_belief!r}")
-        self.epsilon = eps
-        self.discount = check_discount("discount", discount)
-        self.off_path_belief = off_path_belief
-        self.value = BUYER_VALUE
-        self.costs = SELLER_COSTS
-        self.grid = PRICE_GRID
-        self.prior = Belief(self.costs, [eps, 1.0 - eps])
-        self.initial = Node(SELLER_OFFERS, "P10")
-        self._beliefs = {
-            "P10": self.prior,
-            "Podd": self.prior,
-            "P9": self.prior,
-            "Z": self.prior if off_path_belief == "prior" else Belief.point_mass(self.costs, 0),
-            "E10": Belief.point_mass(self.costs, 8),
-        }
-
-    # strategies -------------------------------------------------------------
-
-    def action(self, node: Node, cost: int):
-        """The profile's action at ``node`` (for seller nodes, by a seller of ``cost``)."""
-        r = node.regime
-        if node.kind == SELLER_OFFERS:
-            return self._SELLER_OFFER[r][cost]
-        if node.kind == SELLER_RESPONDS:
-            return node.offer >= self._SELLER_ACCEPTS_FROM[r][cost]
-        if node.kind == BUYER_OFFERS:
-            return self._BUYER_OFFER[r]
-        if node.kind == BUYER_RESPONDS:
-            return node.offer <= self._BUYER_ACCEPTS_UP_TO[r]
-        raise ParameterError("node", f"no one moves at {node}")
-
-    def belief(self, node: Node) -> Belief:
-        """The buyer's belief about the seller's cost at ``node``."""
-        return self._beliefs[node.regime]
-
-    # transitions ------------------------------------------------------------
-
-    def next_node(self, node: Node, action) -> Node:
-        """The node after ``action`` at ``node`` (a price at offer nodes, True/False at response nodes)."""
-        r = node.regime
-        if node.kind == SELLER_OFFERS:
-            if r in self._POOLING_OFFER and action != self._POOLING_OFFER[r]:
-                r = "Z"  # the paper's off-path belief: the seller has cost 0
-            return Node(BUYER_RESPONDS, r, int(action))
-        if node.kind == BUYER_RESPONDS:
-            if action:
-                return Node(TRADE, None, node.offer)
-            return Node(BUYER_OFFERS, "Podd" if r in ("P10", "P9") else r)
-        if node.kind == BUYER_OFFERS:
-            return Node(SELLER_RESPONDS, r, int(action))
-        if node.kind == SELLER_RESPONDS:
-            if action:
-                return Node(TRADE, None, node.offer)
-            if r == "Podd":
-                # only type 8 turns down 8, so Bayes says cost 8; other rejections keep the prior
-                return Node(SELLER_OFFERS, "E10" if node.offer == 8 else "P9")
-            return Node(SELLER_OFFERS, r)
-        raise ParameterError("node", f"{node} is terminal")
-
-    def actions(self, node: Node) -> tuple:
-        """Feasible actions at ``node``: every grid price at offer nodes, accept/reject at response nodes."""
-        return self.grid if node.kind in (SELLER_OFFERS, BUYER_OFFERS) else RESPONSES
+# The Example 3 profile lives in agents/example3.py (a strategy the engine plays).
 
 
 # --- evaluating a profile ----------------------------------------------------

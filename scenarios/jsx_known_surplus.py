@@ -4,12 +4,20 @@ With a known surplus S̄ every protocol with share-demanding offers
 (combinatorial §3.3.2, share-demanding §3.3.3, either with reopening §4.4)
 ends at t = 0 with the full surplus and the Rubinstein split; item-by-item
 negotiation (§3.3.1) with screening offers does not (Example 1, §4.3).
+
+The equilibrium claim is also checked with :mod:`negotiation.analysis` (issue 9) on a
+truncated, gridded version: two rugs with Example 1's matchups (θ_a, θ_b) = (0, 10) and
+(8, 2) in random order (S̄ = 10), demands on {0, Rubinstein shares, S̄} (prices {0, 2, 8, 10}
+for combinatorial offers), every history of period 0 expanded and later play following
+the profile: ``rubinstein`` against ``rubinstein`` has no profitable one-shot deviation.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
+from negotiation import registry
+from negotiation.analysis import Profile, build_game, check_profile
 from negotiation.environment import ENVIRONMENTS, exchange
 from negotiation.errors import ParameterError, check_choice, check_int
 from negotiation.priors import ExchangeablePrior
@@ -54,6 +62,36 @@ def _check_efficient(results, params, s):
     return out
 
 
+#: Two of Example 1's matchups, (0, 10) and (8, 2): a known surplus small enough to check exhaustively.
+TRUNCATED_MATCHUPS = [(0, 1), (1, 0)]
+
+
+def truncated_check(factory, params, protocol: str, horizon: int = 1):
+    """Deviation report of rubinstein vs rubinstein on the two-rug gridded game (module docstring)."""
+    registry.load_builtins()
+    env = factory(2, prior=ExchangeablePrior(TRUNCATED_MATCHUPS), discount_a=params["discount_a"],
+                  discount_b=params["discount_b"])
+    s = env.expected_surplus()
+    a, b = rubinstein_split(params, s)
+    if protocol == "combinatorial":
+        grid = {"price_grid": sorted({0.0, 2.0, 8.0, 10.0})}
+    else:
+        grid = {"demand_grid": sorted({0.0, a, b, s})}
+    recognition = {"recognition": params.get("recognition", "alternating")}
+    if recognition["recognition"] == "random":
+        recognition["p_alice"] = params.get("p_alice", 0.5)
+    proto = registry.protocol(protocol, max_periods=horizon + 6, **recognition, **grid)
+    profile = Profile(registry.strategy("rubinstein"), registry.strategy("rubinstein"))
+    return check_profile(build_game(proto, env, profile=profile, horizon=horizon))
+
+
+def _truncated_claim(label, report):
+    return {"claim": f"{label} on two gridded rugs (first period exhaustive): no profitable one-shot deviation",
+            "passed": report.is_equilibrium,
+            "detail": f"{len(report.deviations)} profitable deviations over {report.counts['infosets']} "
+                      f"information sets; payoffs ({report.values[0]:.6g}, {report.values[1]:.6g})"}
+
+
 @register_scenario
 class RugsExample1(Scenario):
     name = "rugs-example-1"
@@ -85,6 +123,9 @@ class RugsExample1(Scenario):
         out.append({"claim": "item-by-item with screening offers is not efficient",
                     "passed": bool(ibi["mean"] + 4 * ibi["se"] < 1.0),
                     "detail": f"efficiency {ibi['mean']:.4f} ± {ibi['se']:.4f}"})
+        for protocol in ("share-demanding", "combinatorial"):
+            out.append(_truncated_claim(f"{protocol}, rubinstein vs rubinstein",
+                                        truncated_check(exchange, params, protocol)))
         return out
 
 
@@ -136,6 +177,8 @@ class KnownSurplus(Scenario):
                                      f"most his equilibrium share {bob_share:.6g} (within 4 s.e.)",
                             "passed": bool(sim["mean"] - 4 * sim["se"] <= bob_share),
                             "detail": f"deferrer's payoff {sim['mean']:.6g} ± {sim['se']:.2g}"})
+        out.append(_truncated_claim(f"share-demanding ({params['application']}), rubinstein vs rubinstein",
+                                    truncated_check(ENVIRONMENTS[params["application"]], params, "share-demanding")))
         return out
 
 

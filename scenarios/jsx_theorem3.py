@@ -160,10 +160,10 @@ class Theorem3(Scenario):
             s_bar_n = 3.5 * n
             ra, rb = p.theory["payoff_a"], p.theory["payoff_b"]
             sim = summarize(df)
-            sim["surplus_ratio"] = mean_se(df["discounted_surplus"] / s_bar_n)
+            sim["surplus_ratio"] = mean_se(df["realized_surplus"] / s_bar_n)
             sim["payoff_ratio_a"] = mean_se(df["payoff_a"] / ra)
             sim["payoff_ratio_b"] = mean_se(df["payoff_b"] / rb)
-            sim["per_item_inefficiency"] = mean_se((df["first_best"] - df["discounted_surplus"]) / n)
+            sim["per_item_inefficiency"] = mean_se((df["first_best"] - df["realized_surplus"]) / n)
             results.append({"label": p.label, "protocol": p.protocol, "alice": p.alice, "bob": p.bob, "n": n,
                             "gamma": self.gamma(params, n), "simulated": sim, "theory": p.theory,
                             "items_at_zero_max": int(df["items_at_zero"].max())})

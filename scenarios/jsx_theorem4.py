@@ -187,7 +187,7 @@ class Theorem4(Theorem3):
             e_s = env.expected_surplus()
             ra, rb = rubinstein_split(params, 1.0)                   # shares per unit of surplus
             sim = summarize(df)
-            real = df["discounted_surplus"].to_numpy()
+            real = df["realized_surplus"].to_numpy()
             sim["surplus_ratio"] = mean_se(real / e_s)
             sim["cond_surplus_ratio"] = mean_se(real / s_cond)
             sim["p_surplus_within_20pct"] = mean_se(np.abs(real / e_s - 1) < 0.2)
@@ -196,7 +196,7 @@ class Theorem4(Theorem3):
             sim["payoff_ratio_b"] = mean_se(df["payoff_b"] / (rb * s_cond))
             sim["payoff_ratio_uncond_a"] = mean_se(df["payoff_a"] / (ra * e_s))
             sim["payoff_ratio_uncond_b"] = mean_se(df["payoff_b"] / (rb * e_s))
-            sim["per_item_inefficiency"] = mean_se((df["first_best"] - df["discounted_surplus"]) / n)
+            sim["per_item_inefficiency"] = mean_se((df["first_best"] - df["realized_surplus"]) / n)
             sim["p_state_good"] = mean_se(states == 0)
             results.append({"label": p.label, "protocol": p.protocol, "alice": p.alice, "bob": p.bob, "n": n,
                             "simulated": sim, "theory": p.theory,

@@ -1,0 +1,35 @@
+"""Issue 12 (fidelity to JSX): one test per item, each asserting the paper's number or a hand computation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from negotiation.environment import TypeProfile, exchange
+from negotiation.outcome import Agreement, settle
+
+
+def _types(a, b):
+    return TypeProfile(np.array(a, dtype=np.intp), np.array(b, dtype=np.intp))
+
+
+# --------------------------------------------------------------- item 8: efficiency with δ_a ≠ δ_b
+def test_efficiency_is_realized_surplus_weighted_by_the_more_patient_discount():
+    """δ_a = 0.5, δ_b = 0.99; one rug (cost 0, value 10, S = 10) traded at t = 1 with transfer −50.
+
+    Payoffs: Alice 0.5·(0 − 50) = −25, Bob 0.99·(10 + 50) = 59.4: their sum 34.4 is 3.44·S, an
+    "efficiency" above 1 made of the transfer. Realized surplus Σ_t δ_W^t W_t with δ_W = max(δ_a, δ_b)
+    = 0.99·10, so efficiency 0.99 whatever the transfer.
+    """
+    env = exchange(1, discount_a=0.5, discount_b=0.99)
+    items = np.array([0])
+    for transfer in (-50.0, 0.0, 7.0):
+        out = settle(env, _types([0], [1]), [Agreement(1, items, np.array([1]), transfer)], 2)
+        assert out.discounted_surplus == pytest.approx(0.5 * (transfer) + 0.99 * (10 - transfer))
+        assert out.realized_surplus == pytest.approx(9.9)
+        assert out.efficiency == pytest.approx(0.99)
+    # equal discounts: the old definition (sum of the discounted payoffs) is unchanged
+    env = exchange(1, discount=0.8)
+    out = settle(env, _types([0], [1]), [Agreement(2, items, np.array([1]), -50.0)], 3)
+    assert out.efficiency == pytest.approx(out.discounted_surplus / 10) == pytest.approx(0.64)
+

@@ -3,8 +3,8 @@
 JSX §5.3.2: n items, types i.i.d. across items and independent across the
 parties (here the rugs of §2.1: costs {0, 8}, values {2, 10}, equally likely,
 so s̄ = 3.5 per item), negotiated under the frequency protocol (§3.3.4) with
-demands on the grid V^{n,Δ} = {−S_max, …, −Δ, 0, Δ, …, S_max} (§5.1),
-S_max = n·max S(θ_a, θ_b), by trembling players (§5.3.1) — each trembles
+demands on the grid V^{n,Δ} = {0, Δ, 2Δ, …, n·S_max} (Appendix A),
+S_max = max S(θ_a, θ_b) per item, by trembling players (§5.3.1) — each trembles
 uniformly over Phase 1 actions with probability γ_n and otherwise plays the
 ``bayesian`` strategy (or any registered base). The paper's rates (§5.3.2,
 after Theorem 3) take γ_n of order 1/n, "as otherwise they drive the
@@ -20,7 +20,7 @@ inefficiency improve with n (their 1/se²-weighted trend in log n is beyond 2
 standard errors, and no step between neighbouring n is worse by more than
 3); at the largest n the surplus ratio exceeds 0.95 and both payoff ratios
 lie in (0.95, 1.05); the fitted slope lies in [−1, −0.25]. Trembles to
-extreme demands (γ_n·|V| of them hit the grid's ends ±S_max) make payoffs
+extreme demands (up to n·S_max) make payoffs
 heavy-tailed, so a rare seed can still fail a check at small run counts.
 
 The default list of n extends the brief's [4, …, 1024] by 4096: at n = 1024
@@ -116,9 +116,12 @@ class Theorem3(Scenario):
         step = float(step)
         if not step > 0:
             raise ParameterError("demand_step", f"must be > 0 (or null for an interval), got {step}")
+        # JSX Appendix A: V^{n,Δ} = {0, Δ, 2Δ, …, n·S_max}. No type demands a negative payoff (a
+        # responder's continuation is ≥ 0), so negative demands would only be tremble targets: they
+        # would halve the tremble floor γ/(|Φ|·|V|) and make half of all offer trembles absurd.
         s_max = env.n_items * float(env.item_surplus.max())
-        k = math.floor(s_max / step)
-        return (np.arange(-k, k + 1) * step).tolist()
+        k = math.floor(s_max / step + 1e-9)
+        return np.round(np.arange(k + 1) * step, 12).tolist()
 
     def pairing(self, params, n: int) -> Pairing:
         g = self.gamma(params, n)

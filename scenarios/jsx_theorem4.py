@@ -16,7 +16,7 @@ Players: ``bayesian`` on both sides with bounded updating at rate ``beta``
 (footnote 30's rounding to the boundary) whose opponent model trembles at rate
 ``model_gamma``; their belief is over (ω, opponent frequency) pairs
 (:func:`agents.bayesian.common_shock_belief`). Protocol: frequency (§3.3.4) with
-demands on the grid V^{n,Δ} = {−S_max, …, 0, …, S_max}, S_max = n·max S.
+demands on the grid V^{n,Δ} = {0, Δ, …, n·S_max} (Appendix A), S_max = max S per item.
 
 What "converging per-item surplus" means here. Given ω, S/n → s̄_ω, but ω
 does not vanish with n: S/n converges to a *random* limit, so Theorem 4's

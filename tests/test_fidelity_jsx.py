@@ -33,3 +33,22 @@ def test_efficiency_is_realized_surplus_weighted_by_the_more_patient_discount():
     out = settle(env, _types([0], [1]), [Agreement(2, items, np.array([1]), -50.0)], 3)
     assert out.efficiency == pytest.approx(out.discounted_surplus / 10) == pytest.approx(0.64)
 
+
+# --------------------------------------------------------------- item 6: V^{n,Δ} = {0, Δ, …, n·S_max}
+@pytest.mark.parametrize("scenario", ["theorem-3", "theorem-4"])
+def test_demand_grid_is_appendix_a_grid(scenario):
+    """Appendix A: V^{n,Δ} = {0, Δ, 2Δ, …, n·S_max}. Rugs: S_max = 10 per item, so at n = 4 and Δ = 1
+    the grid is {0, 1, …, 40}: 41 demands (not 81), and the tremble floor γ/(|Φ|·|V|) is γ/(5·41)."""
+    from negotiation import registry
+    from negotiation.frequency_actions import FrequencyOfferSpace
+
+    sc = registry.scenario(scenario)()
+    params = sc.parameters({"ns": [4]})
+    env = sc.environment(params, 4)
+    assert sc.demand_grid(params, env) == [float(k) for k in range(41)]
+    proto = sc.frequency_protocol(params, env)
+    space = FrequencyOfferSpace(4, 2, proto.demands(env, 4))
+    assert space.size == 5 * 41
+    half = sc.parameters({"ns": [4], "demand_step": 2.5})
+    assert sc.demand_grid(half, env) == [2.5 * k for k in range(17)]
+

@@ -25,12 +25,15 @@ Updates (O(support size) each, in logs; optionally bounded updating at rate
 β with ``Belief.bounded_update``). The opponent is modelled as a Rubinstein
 player of the type at hand who trembles at rate ``gamma``:
 
-- its offer announces its frequency (or types) truthfully: likelihood
-  (1−γ)·1[announced = type] + γ/|announcements| (share-demanding: the
-  probability of the exact type vector, (1−γ)/#arrangements(c_k) + γ/m^n).
-  The demand is treated as uninformative (its intended value depends on the
-  opponent's own belief, which we do not model); single-item price offers
-  carry no announcement and do not move the belief;
+- its offer announces its frequency (or types) truthfully and demands a
+  rational amount; §5.3.1 trembles are uniform over the whole offer
+  (announcement × demand): likelihood (1−γ)·1[announced = type]·ι(v) +
+  γ/(|Φ|·|V|) (share-demanding: (1−γ)·ι(v)/#arrangements(c_k) + γ/(m^n·|V|)),
+  ι uniform over the demands D = V ∩ [0, ∞) (``_demand_measures``: the
+  intended demand depends on the opponent's own belief, which we do not
+  model, so within D it is uninformative; a negative demand is intended by
+  no type, only trembles reach it, and the belief stays put);
+  single-item price offers carry no announcement and do not move the belief;
 - as responder to our offer it accepts iff accepting is worth its Rubinstein
   continuation, so a rejection of demand v has likelihood
   (1−γ)·1[t_k < v] + γ/2 with t_k the highest demand type k accepts.
@@ -315,25 +318,30 @@ class Bayesian(Strategy):
         if isinstance(action, FrequencyOffer):
             match = np.all(m.counts == np.asarray(action.counts)[None, :], axis=1)
             n_freq = comb(m.n + m.m_opp - 1, m.m_opp - 1)
-            lik = (1 - g) * match + g / n_freq
+            log_d, log_v = self._demand_measures(m, obs, action.demand)
             with np.errstate(divide="ignore"):
-                self._update(m, np.log(lik))
+                intended = np.where(match, log_1g - log_d, -np.inf)
+            self._update(m, np.logaddexp(intended, log_g - np.log(n_freq) - log_v))
         elif isinstance(action, ShareDemand) and len(action.announced) == m.n:
             ann = np.asarray(action.announced)
-            tremble = log_g - m.n * np.log(m.m_opp)
+            log_d, log_v = self._demand_measures(m, obs, action.demand)
+            log_i = log_1g - log_d                          # the intended offer: these types, this demand
+            tremble = log_g - m.n * np.log(m.m_opp) - log_v  # γ/(|Θ_j|^n·|V|): uniform over the whole offer
             if m.kind == "types":
                 match = np.all(m.belief.support == ann[None, :], axis=1)
-                intended = np.where(match, log_1g, -np.inf)
+                intended = np.where(match, log_i, -np.inf)
             else:
                 match = np.all(m.counts == counts_of(ann, m.m_opp)[None, :], axis=1)
                 log_arr = gammaln(m.n + 1) - gammaln(m.counts + 1).sum(axis=1)
-                intended = np.where(match, log_1g - log_arr, -np.inf)
+                intended = np.where(match, log_i - log_arr, -np.inf)
                 # Within the announced frequency, the announcement is the type vector with probability w.
                 k = np.flatnonzero(match)
-                if k.size:
-                    # P(announcement = types | frequency c*, offer) = ((1−γ) + γ m^−n) / ((1−γ) + #arr·γ m^−n)
-                    log_mn = -m.n * np.log(m.m_opp)
-                    w = ((1 - g) + g * np.exp(log_mn)) / ((1 - g) + g * np.exp(log_arr[k] + log_mn))
+                if k.size and np.isfinite(log_i):
+                    # P(announcement = types | frequency c*, offer) = (i + τ) / (i + #arr·τ), i the intended
+                    # probability of this offer for the true vector, τ the tremble probability per offer.
+                    with np.errstate(divide="ignore", over="ignore"):
+                        log_more = log_arr[k] + np.log1p(-np.exp(-log_arr[k]))      # log(#arr − 1)
+                        w = 1.0 / (1.0 + np.exp(log_more - np.logaddexp(0.0, log_i - tremble)))
                     exact = float(m.M[m.own, ann].sum())
                     m.S = m.S.copy()
                     m.S[k] = w * exact + (1 - w) * m.S[k]   # several points only under CommonShockPrior
@@ -347,6 +355,36 @@ class Bayesian(Strategy):
             lik = (1 - g) * (t < v - TOLERANCE * max(1.0, abs(v))) + g / 2
             with np.errstate(divide="ignore"):
                 self._update(m, np.log(lik))
+
+    @staticmethod
+    def _demand_measures(m: OpponentModel, obs, demand: float) -> tuple[float, float]:
+        """(log ι, log |V|): ι the probability (density on an interval) a type that announced truthfully
+        puts on ``demand``, |V| the size (length) of the demand set the offer was drawn from.
+
+        §5.3.1 trembles are uniform over the *whole* offer (announcement × demand), so a tremble offer has
+        likelihood γ/(|Φ|·|V|). Which demand a type intends is the opponent's own optimization, which we
+        do not model (it depends on the opponent's belief about us); we take it uniform over the demands
+        D = V ∩ [0, ∞), the same for every type. Why 0 and nothing above: a negative demand, if accepted,
+        pays the proposer less than any rejection (continuations are ≥ 0), so no type intends it; but a
+        Bayesian against trembling responders does intend demands beyond any surplus it can hope for
+        (a "waiting" offer that is accepted only by a tremble), so no upper cut is safe. On Appendix A's
+        grid V^{n,Δ} = {0, …, n·S_max} D = V; on a grid or interval reaching below 0, a demand below 0
+        (say −100) is intended by no type: only trembles make it, all types alike, and the belief does
+        not move (log ι = −inf).
+        """
+        V = obs.protocol.demands(obs.env, m.n)
+        if V.grid is not None:
+            grid = np.asarray(V.grid, dtype=float)
+            size_v = float(len(grid))
+            size_d = float(np.count_nonzero(grid >= -1e-9))
+        else:
+            size_v = V.high - V.low
+            size_d = V.high - max(0.0, V.low)
+            if not size_v > 0:       # a single demand: counting measure
+                size_v = size_d = 1.0
+        if not (float(demand) >= -1e-9 and size_d > 0):
+            return np.inf, float(np.log(size_v))
+        return float(np.log(size_d)), float(np.log(size_v))
 
     # ---------------------------------------------------- the opponent model
     def _cont(self, obs, role, surplus):

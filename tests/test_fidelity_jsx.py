@@ -52,3 +52,40 @@ def test_demand_grid_is_appendix_a_grid(scenario):
     half = sc.parameters({"ns": [4], "demand_step": 2.5})
     assert sc.demand_grid(half, env) == [2.5 * k for k in range(17)]
 
+
+# --------------------------------------------------------------- item 1: Bayes with trembles over the whole offer
+def _bob_belief_after(offer, n=16, gamma=0.01, grid=None):
+    from negotiation import registry
+
+    env = exchange(n)
+    proto = registry.protocol("frequency", demand_grid=grid)
+    state = proto.start(env, _types([0] * n, [1] * n), np.random.default_rng(0))
+    state.apply(offer)                                   # Alice's offer, at t = 0
+    bob = registry.strategy("bayesian", gamma=gamma)
+    bob.reset("b", np.random.default_rng(1))
+    return bob.model(state.observation("b")).belief
+
+
+def test_tremble_offer_no_type_intends_leaves_the_prior():
+    """§5.3.1: a tremble offer has likelihood γ/(|Φ|·|V|) for every type. At n = 16 with demands on
+    {−160, …, 160}, Alice's offer (16 items of cost 0, demand −100) is intended by no type (no type
+    demands a negative payoff), so exact Bayes leaves Bob's belief on the frequency (16, 0) at its prior
+    2^−16 ≈ 1.5e-5 (the old likelihood, blind to the demand, took it to 0.094)."""
+    from negotiation.frequency_actions import FrequencyOffer
+
+    grid = list(range(-160, 161))
+    post = _bob_belief_after(FrequencyOffer(np.array([16, 0]), -100.0), grid=grid)
+    assert post[(16, 0)] == pytest.approx(0.5 ** 16, rel=1e-9)
+
+
+def test_offer_likelihood_counts_the_demand_set():
+    """Hand computation for an offer some type intends: announced (16, 0) with demand 50 ∈ D = V ∩ [0, ∞)
+    = {0, …, 160}. Type (16, 0): (1−γ)/|D| + γ/(|Φ|·|V|); every other type: γ/(|Φ|·|V|), with |Φ| = 17,
+    |V| = 321, |D| = 161."""
+    from negotiation.frequency_actions import FrequencyOffer
+
+    g, p = 0.01, 0.5 ** 16
+    post = _bob_belief_after(FrequencyOffer(np.array([16, 0]), 50.0), gamma=g, grid=list(range(-160, 161)))
+    tremble = g / (17 * 321)
+    r = ((1 - g) / 161 + tremble) / tremble
+    assert post[(16, 0)] == pytest.approx(p * r / (p * r + 1 - p), rel=1e-9)

@@ -2,7 +2,9 @@
 
 The offerer names a transfer p(x) (from Bob to Alice) for every joint choice
 x ∈ X^n; the responder rejects (roles swap after one period of discounting) or
-accepts and selects x, and Bob pays Alice p(x).
+accepts and selects x, and Bob pays Alice p(x). Every bundle price lies in P:
+the grid P^Δ (``price_grid``), ``price_range``, or by default an interval n
+times the per-item one (:func:`bundle_prices`).
 
 Offers are :class:`~negotiation.actions.PriceOffer` objects — an additive price
 function plus an optional non-additive part — never 2^n tables: with n = 20
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from negotiation.actions import AcceptChoiceSpace, PriceOfferSpace, Reject, best_choice  # noqa: F401
+from negotiation.actions import AcceptChoiceSpace, PriceOfferSpace, Reject, ValueSet, best_choice  # noqa: F401
 from negotiation.outcome import Agreement
 from negotiation.protocol import AlternatingOffersState, ReopeningProtocol
 from negotiation.registry import register_protocol
@@ -27,7 +29,8 @@ from negotiation.registry import register_protocol
 
 class CombinatorialState(AlternatingOffersState):
     def offer_space(self):
-        return PriceOfferSpace(len(self.open_items()), len(self.env.choices), self.protocol.prices(self.env))
+        return PriceOfferSpace(len(self.open_items()), len(self.env.choices), bundle_prices(self.protocol, self.env,
+                                                                                           len(self.open_items())))
 
     def response_space(self):
         return AcceptChoiceSpace(len(self.open_items()), len(self.env.choices), self.protocol.reopening)
@@ -42,6 +45,15 @@ class CombinatorialState(AlternatingOffersState):
         keep = ~np.asarray(response.defer)
         price = offer.constant + float(np.asarray(offer.table)[keep, x[keep]].sum())
         return Agreement(self.period, items[keep], x[keep], price), items[keep]
+
+
+def bundle_prices(protocol, env, n_open: int) -> ValueSet:
+    """P for a bundle price p(x): the grid P^Δ (``price_grid``) or ``price_range`` as given; by default
+    an interval n_open times the per-item one, wide enough for every bundle's price."""
+    per_item = protocol.prices(env)
+    if protocol.price_grid is not None or protocol.price_range is not None:
+        return per_item
+    return ValueSet(per_item.low * max(n_open, 1), per_item.high * max(n_open, 1))
 
 
 @register_protocol

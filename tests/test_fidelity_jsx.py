@@ -89,3 +89,39 @@ def test_offer_likelihood_counts_the_demand_set():
     tremble = g / (17 * 321)
     r = ((1 - g) / 161 + tremble) / tremble
     assert post[(16, 0)] == pytest.approx(p * r / (p * r + 1 - p), rel=1e-9)
+
+
+# --------------------------------------------------------------- item 3: P^Δ on combinatorial offers
+def test_price_grid_is_enforced_on_every_bundle_price():
+    """P^Δ = {0, …, 10}, one rug: p(no trade) and p(trade) must both be on it."""
+    from negotiation.actions import PriceOffer, PriceOfferSpace, ValueSet
+
+    space = PriceOfferSpace(1, 2, ValueSet.make("price_grid", 0, 10, list(range(11))))
+    flat = np.zeros((1, 2))
+    assert not space.contains(PriceOffer(3.7, flat))              # off the grid
+    assert not space.contains(PriceOffer(-1e6, flat))             # below it
+    assert not space.contains(PriceOffer(3.0, np.array([[0.0, 8.0]])))   # p(trade) = 11 > 10
+    assert not space.contains(PriceOffer(2.0, np.array([[0.0, 7.5]])))   # p(trade) = 9.5
+    assert space.contains(PriceOffer(2.0, np.array([[0.0, 8.0]])))
+    assert space.contains(PriceOffer(3.0, flat))
+    # two rugs, additive: bundle prices 1 + {0, 4} + {0, 5} ∈ {1, 5, 6, 10}
+    two = PriceOfferSpace(2, 2, ValueSet.make("price_grid", 0, 10, list(range(11))))
+    assert two.contains(PriceOffer(1.0, np.array([[0.0, 4.0], [0.0, 5.0]])))
+    assert not two.contains(PriceOffer(2.0, np.array([[0.0, 4.0], [0.0, 5.0]])))   # 11
+
+
+def test_rubinstein_combinatorial_offer_rounds_to_the_grid():
+    """Alice (cost 0) expects E[S] = (2 + 10)/2 = 6 and demands 6·(1 − 0.9)/(1 − 0.81) = 3.158; with
+    P^Δ = {0, …, 10} her price function p(x) = 3.158 for both bundles is rounded down to 3 (in Bob's
+    favour). Bob (value 10) accepts at once: Alice 3, Bob 7."""
+    from negotiation import registry
+    from negotiation.model import NegotiationModel
+
+    env = exchange(1)
+    proto = registry.protocol("combinatorial", price_grid=list(range(11)))
+    model = NegotiationModel(env, proto, registry.strategy("rubinstein"), registry.strategy("rubinstein"),
+                             rng=np.random.default_rng(0), types=_types([0], [1]))
+    out = model.run()
+    offer = model.state.history[0][2]
+    assert offer.price(np.array([0])) == 3.0 and offer.price(np.array([1])) == 3.0
+    assert out.payoff_a == pytest.approx(3.0) and out.payoff_b == pytest.approx(7.0)

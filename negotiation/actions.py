@@ -275,8 +275,8 @@ def _as_int_array(v) -> np.ndarray | None:
 class ItemOfferSpace(ActionSpace):
     """(x_k, p_k) for each open item: choices in X, prices in P."""
 
-    def __init__(self, items: np.ndarray, n_choices: int, prices: ValueSet):
-        self.items, self.n_choices, self.prices = items, n_choices, prices
+    def __init__(self, items: np.ndarray, n_choices: int, prices: ValueSet, null: int = 0):
+        self.items, self.n_choices, self.prices, self.null = items, n_choices, prices, int(null)
         self.size = _power(n_choices * prices.size, len(items))
 
     def contains(self, a) -> bool:
@@ -291,8 +291,20 @@ class ItemOfferSpace(ActionSpace):
         return indices_below(ch, self.n_choices) and self.prices.contains_all(a.prices)
 
     def sample(self, rng):
+        """A tremble (JSX §5.3.1): per item a price uniform on P and a decision uniform over the real ones.
+
+        A real offer decides something: the null decision with a transfer is a bare gift, and §5.3.1's
+        single-item game has prices only, so the tremble's x_k is uniform over X minus the null choice
+        (index ``null``, 0 by the environments' convention) whenever X has more than it. For a rug
+        (X = {no trade, trade}) every price then gets γ/|P^Δ|, as §5.3.1 says, not γ/(2|P^Δ|).
+        """
         m = len(self.items)
-        return ItemOffers(self.items, rng.integers(self.n_choices, size=m), self.prices.sample(rng, m))
+        if self.n_choices > 1:
+            x = rng.integers(self.n_choices - 1, size=m)
+            x = x + (x >= self.null)
+        else:
+            x = np.zeros(m, dtype=np.int64)
+        return ItemOffers(self.items, x, self.prices.sample(rng, m))
 
     def enumerate(self):
         self._check_enumerable()
@@ -507,10 +519,21 @@ class AcceptChoiceSpace(ActionSpace):
         return ch is not None and ch.shape == (self.n_open,) and bool(np.all((ch >= 0) & (ch < self.n_choices)))
 
     def sample(self, rng):
-        # JSX §5.3.1: a trembling responder puts γ/2 on accept and γ/2 on reject.
+        """JSX §5.3.1: a trembling responder puts γ/2 on reject and γ/2 on accepting, the acceptance
+        uniform over what it can choose: x ∈ X^m, or under reopening (§4.4) per item a choice in X or
+        "leave it open" — (|X|+1)^m − 1 acceptances (not every item deferred), each equally likely."""
         if rng.random() < 0.5:
             return REJECT
-        return Accept(rng.integers(self.n_choices, size=self.n_open))
+        if not self.reopening:
+            return Accept(rng.integers(self.n_choices, size=self.n_open))
+        while True:     # rejection sampling: at most a (|X|+1)^−m chance of a redraw
+            pick = rng.integers(self.n_choices + 1, size=self.n_open)
+            defer = pick == self.n_choices
+            if not defer.all():
+                break
+        if not defer.any():
+            return Accept(pick)
+        return Accept(np.where(defer, 0, pick), defer)
 
     def enumerate(self):
         self._check_enumerable()

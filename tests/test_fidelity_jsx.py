@@ -125,3 +125,57 @@ def test_rubinstein_combinatorial_offer_rounds_to_the_grid():
     offer = model.state.history[0][2]
     assert offer.price(np.array([0])) == 3.0 and offer.price(np.array([1])) == 3.0
     assert out.payoff_a == pytest.approx(3.0) and out.payoff_b == pytest.approx(7.0)
+
+
+# --------------------------------------------------------------- item 5: trembles uniform over the feasible actions
+def test_single_rug_tremble_puts_gamma_over_p_on_each_price():
+    """§5.3.1 / Example 4: P^Δ = {0, …, 10}, a tremble offers each price with probability 1/|P^Δ| = 1/11
+    (γ/11 overall), always as a real (trade) offer — not half of them "no trade" (γ/22 per price)."""
+    from negotiation.actions import ItemOfferSpace, ValueSet
+
+    space = ItemOfferSpace(np.array([0]), 2, ValueSet.make("price_grid", 0, 10, list(range(11))))
+    rng = np.random.default_rng(3)
+    draws = [space.sample(rng) for _ in range(11000)]
+    assert all(int(d.choices[0]) == 1 for d in draws)
+    freq = np.bincount([int(d.prices[0]) for d in draws], minlength=11) / 11000
+    se = np.sqrt((1 / 11) * (10 / 11) / 11000)
+    assert np.all(np.abs(freq - 1 / 11) < 4 * se)
+
+
+def test_responder_tremble_defers_uniformly_under_reopening():
+    """Reopening (§4.4), two open rugs: reject with 1/2; otherwise each of the (2+1)^2 − 1 = 8 acceptances
+    (per rug: no trade, trade or left open; not both open) with 1/16."""
+    from negotiation.actions import AcceptChoiceSpace, Reject
+
+    space = AcceptChoiceSpace(2, 2, reopening=True)
+    rng = np.random.default_rng(5)
+    counts: dict = {}
+    n = 16000
+    for _ in range(n):
+        a = space.sample(rng)
+        assert space.contains(a)
+        key = "reject" if isinstance(a, Reject) else tuple(
+            "open" if (a.defer is not None and a.defer[k]) else int(a.choices[k]) for k in range(2))
+        counts[key] = counts.get(key, 0) + 1
+    assert len(counts) == 9 and ("open", "open") not in counts
+    assert abs(counts["reject"] / n - 0.5) < 4 * np.sqrt(0.25 / n)
+    se = np.sqrt((1 / 16) * (15 / 16) / n)
+    assert all(abs(c / n - 1 / 16) < 4 * se for k, c in counts.items() if k != "reject")
+
+
+def test_combinatorial_tremble_is_a_uniform_price_function():
+    """Two rugs, P^Δ = {0, …, 10}: a tremble draws the 4 bundle prices i.i.d. uniform on P^Δ (every
+    one of the 11^4 functions equally likely), so non-additive functions appear (interaction
+    p(1,1) − p(1,0) − p(0,1) + p(0,0) ≠ 0) and every bundle price has mean 5, variance 10."""
+    from negotiation.actions import PriceOfferSpace, ValueSet
+
+    space = PriceOfferSpace(2, 2, ValueSet.make("price_grid", 0, 10, list(range(11))))
+    rng = np.random.default_rng(7)
+    n = 4000
+    p = np.array([[space.sample(rng).price(np.array(x)) for x in ((0, 0), (0, 1), (1, 0), (1, 1))]
+                  for _ in range(n)])
+    assert np.all(np.isin(p, np.arange(11)))
+    inter = p[:, 3] - p[:, 2] - p[:, 1] + p[:, 0]
+    assert np.mean(inter != 0) > 0.9
+    assert np.all(np.abs(p.mean(axis=0) - 5) < 4 * np.sqrt(10 / n))
+    assert np.all(np.abs(np.corrcoef(p.T) - np.eye(4)) < 4 / np.sqrt(n))

@@ -13,8 +13,19 @@ responder's best choice against an additive offer under additive utilities is
 item by item, O(n·|X|) (:func:`negotiation.actions.best_choice`); otherwise it enumerates X^n,
 which the environment allows only for small n.
 
-With ``reopening=True`` the responder may defer some open items (JSX §4.4);
-the price is then that of the additive part on the agreed items.
+With ``reopening=True`` the responder may defer some open items (JSX §4.4).
+§4.4 does not say what an offer p: X^n → ℝ charges for a *partial*
+acceptance; we define it as p(x_K, ∅_D): the price of the bundle that decides
+the accepted items K as chosen and makes the null decision (no trade, no task,
+…) on the deferred items D — the whole price function, its non-additive part
+included. Why: deferring D means nothing is decided on D now, which is what
+the null decision implements now, so the offer has named that price; and
+accepting with the null choice on D is itself available, so deferring can
+never pay a price the offer did not ask (dropping the non-additive part, as a
+price of only the additive terms on K would, lets a responder dodge a
+constant or bundle charge by deferring one item). Truthful offers (footnote
+15) charge nothing for a null decision on an item, so for them this is the
+additive price on K.
 """
 
 from __future__ import annotations
@@ -42,9 +53,11 @@ class CombinatorialState(AlternatingOffersState):
         x = np.asarray(response.choices)
         if response.defer is None:
             return Agreement(self.period, items, x, offer.price(x)), items
-        keep = ~np.asarray(response.defer)
-        price = offer.constant + float(np.asarray(offer.table)[keep, x[keep]].sum())
-        return Agreement(self.period, items[keep], x[keep], price), items[keep]
+        # A partial acceptance pays p(x_K, null on the deferred items) — see the module docstring.
+        defer = np.asarray(response.defer)
+        keep = ~defer
+        priced = np.where(defer, self.env.null_choice, x)
+        return Agreement(self.period, items[keep], x[keep], offer.price(priced)), items[keep]
 
 
 def bundle_prices(protocol, env, n_open: int) -> ValueSet:

@@ -179,3 +179,32 @@ def test_combinatorial_tremble_is_a_uniform_price_function():
     assert np.mean(inter != 0) > 0.9
     assert np.all(np.abs(p.mean(axis=0) - 5) < 4 * np.sqrt(10 / n))
     assert np.all(np.abs(np.corrcoef(p.T) - np.eye(4)) < 4 / np.sqrt(n))
+
+
+# --------------------------------------------------------------- item 4: partial acceptance under reopening
+def _partial_acceptance_price(offer):
+    from negotiation import registry
+    from negotiation.actions import Accept
+
+    env = exchange(2)
+    state = registry.protocol("combinatorial", reopening=True, price_range=[-200, 200]).start(
+        env, _types([0, 0], [1, 1]),
+                                                                    np.random.default_rng(0))
+    state.apply(offer)
+    state.apply(Accept(np.array([1, 0]), np.array([False, True])))      # trade rug 0, leave rug 1 open
+    (ag,) = state.agreements
+    assert ag.items.tolist() == [0] and ag.choices.tolist() == [1]
+    return ag.transfer
+
+
+def test_partial_acceptance_pays_the_price_of_the_null_decision_on_deferred_items():
+    """p(x_K, null on D): trade rug 0, defer rug 1.
+    Additive p(x) = 5 + t_0(x_0) + t_1(x_1), t_0 = (0, 3), t_1 = (2, 4): 5 + 3 + 2 = 10 (not 8).
+    A price of 100 on every bundle (non-additive part): 100, which deferring cannot dodge (not 0)."""
+    from negotiation.actions import BundlePrices, PriceOffer
+
+    assert _partial_acceptance_price(PriceOffer(5.0, np.array([[0.0, 3.0], [2.0, 4.0]]))) == pytest.approx(10.0)
+    flat = PriceOffer(0.0, np.zeros((2, 2)), extra=BundlePrices(2, np.full(4, 100.0)))
+    assert _partial_acceptance_price(flat) == pytest.approx(100.0)
+    bundle = PriceOffer(0.0, np.zeros((2, 2)), extra=BundlePrices(2, np.array([0.0, 50.0, 50.0, 60.0])))
+    assert _partial_acceptance_price(bundle) == pytest.approx(50.0)         # p(trade, no trade)

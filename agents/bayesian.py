@@ -144,6 +144,14 @@ class OpponentModel:
         else:
             raise ParameterError("prior", f"the bayesian strategy cannot form beliefs under {type(prior).__name__}")
         self.S = np.asarray(self.S, dtype=float)
+        # Announced type vectors split off their frequency class as atoms of their own (``distinguish``):
+        # exact[k] is the vector's index for such an atom, −1 for a class atom (the not-yet-announced
+        # arrangements of its counts, uniformly likely); rest[k] counts a class atom's arrangements.
+        self.exact = np.full(len(self.S), -1, dtype=np.int64)
+        with np.errstate(over="ignore"):      # inf beyond ~1000 items: ``distinguish`` then declines
+            self.rest = (np.exp(gammaln(self.n + 1) - gammaln(self.counts + 1).sum(axis=1))
+                         if self.kind == "freq" else np.ones(len(self.S)))
+        self._vectors: dict = {}
 
     # --------------------------------------------------------------- surplus
     def surplus_against(self, announced_counts=None, announced_types=None) -> np.ndarray:
@@ -167,6 +175,55 @@ class OpponentModel:
             if w.sum() > 0:
                 return float(w @ self.S / w.sum())
         return float(self.own_counts @ self.M @ c) / self.n
+
+    def distinguish(self, announced) -> np.ndarray:
+        """Split an announced type vector θ̂ off its frequency class; the mask of the atoms that are θ̂
+        (None when θ̂'s share of its class underflows a float).
+
+        A belief over frequencies is a belief over type vectors that is uniform within each class (JSX
+        §5.3.2: exchangeable play). An announcement of θ̂ breaks that symmetry for θ̂ alone, so θ̂ gets
+        an atom of its own — mass (class mass)/(arrangements left), surplus S(own, θ̂) exactly — and the
+        class keeps the other arrangements (its surplus the mean over them). Every event E ⊂ Θ_j^n then
+        has, atom by atom, one posterior/prior ratio for all its vectors, so bounded updating checked on
+        these atoms holds for *every* event (Appendix A.1), the event {θ_j = θ̂} included.
+        """
+        ann = np.asarray(announced, dtype=np.int64)
+        key = ann.tobytes()
+        if key in self._vectors:
+            return self.exact == self._vectors[key]
+        cls = np.flatnonzero((self.exact == -1) & np.all(self.counts == counts_of(ann, self.m_opp)[None, :], axis=1))
+        probs = np.array(self.belief.probs, dtype=float)
+        rest = self.rest[cls]
+        share = probs[cls] / rest
+        if np.any((share == 0) & (probs[cls] > 0)) or not np.all(np.isfinite(rest)):
+            return None       # the atom's mass underflows (about n > 1000 items): the caller falls back
+        idx = self._vectors[key] = len(self._vectors)
+        exact_s = float(self.M[self.own, ann].sum())
+        probs[cls] -= share
+        with np.errstate(invalid="ignore", over="ignore"):
+            left = np.where((rest > 1) & (rest < 1e15), (rest * self.S[cls] - exact_s) / np.maximum(rest - 1, 1), self.S[cls])
+        self.S = self.S.copy()
+        self.S[cls] = left
+        self.rest = self.rest.copy()
+        self.rest[cls] = rest - 1
+        support = np.concatenate([self.belief.support, self.belief.support[cls]])
+        self.belief = Belief(support, np.concatenate([probs, share]))
+        self.counts = np.concatenate([self.counts, self.counts[cls]])
+        self.S = np.concatenate([self.S, np.full(len(cls), exact_s)])
+        self.rest = np.concatenate([self.rest, np.ones(len(cls))])
+        self.exact = np.concatenate([self.exact, np.full(len(cls), idx)])
+        return self.exact == idx
+
+    def prob_of_types(self, announced) -> float:
+        """Belief that the opponent's types are exactly ``announced`` (0 if never announced and no class)."""
+        key = np.asarray(announced, dtype=np.int64).tobytes()
+        if self.kind == "types":
+            return float(self.belief.probs[np.all(self.belief.support == np.asarray(announced)[None, :], axis=1)].sum())
+        if key in self._vectors:
+            return float(self.belief.probs[self.exact == self._vectors[key]].sum())
+        c = counts_of(np.asarray(announced), self.m_opp)
+        cls = (self.exact == -1) & np.all(self.counts == c[None, :], axis=1)
+        return float((self.belief.probs[cls] / self.rest[cls]).sum())
 
     def opponent_type_index(self) -> np.ndarray:
         """Single item: the opponent's type index per support point."""
@@ -330,11 +387,16 @@ class Bayesian(Strategy):
             if m.kind == "types":
                 match = np.all(m.belief.support == ann[None, :], axis=1)
                 intended = np.where(match, log_i, -np.inf)
+            elif m._against is None and (atom := m.distinguish(ann)) is not None:
+                intended = np.where(atom, log_i, -np.inf)                     # θ̂ as an atom of its own
             else:
+                # Common shock correlated within items (S per class comes from ``_against``), or an atom
+                # too small for a float: the announced vector is not split off; its exact surplus is mixed
+                # into the class with the posterior weight w (bounded updating is then enforced on
+                # (ω,) frequency events only).
                 match = np.all(m.counts == counts_of(ann, m.m_opp)[None, :], axis=1)
                 log_arr = gammaln(m.n + 1) - gammaln(m.counts + 1).sum(axis=1)
                 intended = np.where(match, log_i - log_arr, -np.inf)
-                # Within the announced frequency, the announcement is the type vector with probability w.
                 k = np.flatnonzero(match)
                 if k.size and np.isfinite(log_i):
                     # P(announcement = types | frequency c*, offer) = (i + τ) / (i + #arr·τ), i the intended
@@ -344,7 +406,7 @@ class Bayesian(Strategy):
                         w = 1.0 / (1.0 + np.exp(log_more - np.logaddexp(0.0, log_i - tremble)))
                     exact = float(m.M[m.own, ann].sum())
                     m.S = m.S.copy()
-                    m.S[k] = w * exact + (1 - w) * m.S[k]   # several points only under CommonShockPrior
+                    m.S[k] = w * exact + (1 - w) * m.S[k]
             self._update(m, np.logaddexp(intended, tremble))
         elif isinstance(action, (Reject, AcceptItems)) and my_offer is not None:
             if isinstance(action, AcceptItems) and action.items:

@@ -272,3 +272,36 @@ def test_theorem3_s_bar_is_computed_from_the_environment():
     assert sc.s_bar(params) == pytest.approx(8.5)
     assert sc.pairing(params, 4).theory["payoff_a"] == pytest.approx(0.1 / 0.19 * 8.5 * 4)
 
+
+# --------------------------------------------------------------- item 2: bounded updating on every event
+def test_bounded_updating_bounds_the_event_the_announced_vector():
+    """Appendix A.1: f̃(E | h, a) ≤ β·f̃(E | h) for every event E ⊂ Θ_j^n. n = 8 rugs, i.i.d. equally
+    likely, β = 2: Bob announces the vector (0,1,0,1,0,1,0,1) and a demand of 20 in a share-demanding
+    offer. The event "Bob's values are that vector" has prior 2^−8; exact Bayes sends it near 1, so the
+    bound binds: posterior exactly 2·2^−8 (the old update, bounded on frequencies only, gave about
+    0.547·0.997 = 140× the prior: the class (4, 4) at its bound 2·70/256, the vector almost all of it).
+    The frequency (4, 4) — prior C(8,4)/256 = 70/256 — is bounded as well."""
+    from negotiation import registry
+    from negotiation.actions import ShareDemand
+
+    n, beta = 8, 2.0
+    env = exchange(n)
+    state = registry.protocol("share-demanding").start(env, _types([0] * n, [0, 1] * 4), np.random.default_rng(0))
+    ann = np.array([0, 1] * 4)
+    state.apply(ShareDemand(np.array([0] * n), 60.0))              # Alice (to be rejected)
+    from negotiation.actions import REJECT
+    state.apply(REJECT)
+    alice = registry.strategy("bayesian", gamma=0.01, beta=beta)
+    alice.reset("a", np.random.default_rng(1))
+    p0 = alice.model(state.observation("a")).prob_of_types(ann)
+    assert p0 == pytest.approx(2.0 ** -n)     # every type rejects a demand of 60: nothing learned yet
+    state.apply(ShareDemand(ann, 20.0))                             # Bob, at t = 1
+    m = alice.model(state.observation("a"))
+    assert m.prob_of_types(ann) == pytest.approx(beta * p0, rel=1e-9)
+    in_44 = np.all(m.counts == [4, 4], axis=1)
+    assert m.belief.probs[in_44].sum() <= beta * 70 / 256 * (1 + 1e-9)
+    # without β, exact Bayes: the vector's posterior is (1−γ)ι + τ against τ for every other vector
+    bayes = registry.strategy("bayesian", gamma=0.01)
+    bayes.reset("a", np.random.default_rng(1))
+    mb = bayes.model(state.observation("a"))
+    assert mb.prob_of_types(ann) > 0.99

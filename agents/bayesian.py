@@ -33,7 +33,9 @@ player of the type at hand who trembles at rate ``gamma``:
   intended demand depends on the opponent's own belief, which we do not
   model, so within D it is uninformative; a negative demand is intended by
   no type, only trembles reach it, and the belief stays put);
-  single-item price offers carry no announcement and do not move the belief;
+  a single-item price offer (§5.3.1) has likelihood (1−γ)·1[p = p_k] +
+  γ/((|X|−1)·|P^Δ|), p_k the Rubinstein price type k intends on the surplus
+  it expects (``_price_likelihood``; on the grid P^Δ only);
 - as responder to our offer it accepts iff accepting is worth its Rubinstein
   continuation, so a rejection of demand v has likelihood
   (1−γ)·1[t_k < v] + γ/2 with t_k the highest demand type k accepts.
@@ -87,7 +89,7 @@ from negotiation.frequency_actions import (ACCEPT_TERMS, SAY_NO, Announce, Frequ
 from negotiation.priors import CommonShockPrior, ExchangeablePrior, IIDPrior, JointPMF
 from negotiation.registry import register_strategy
 from negotiation.strategy import Strategy
-from negotiation.theory import continuation_value
+from negotiation.theory import continuation_value, demand
 
 
 def _other(role):
@@ -228,6 +230,11 @@ class OpponentModel:
     def opponent_type_index(self) -> np.ndarray:
         """Single item: the opponent's type index per support point."""
         return self.counts.argmax(axis=1)
+
+    def opponent_expected_surplus(self) -> np.ndarray:
+        """Single item: per support point, E[S | the opponent's type] from the prior (what it expects)."""
+        k = self.opponent_type_index()
+        return np.array([float(self.env.item_surplus_given(self.opp, np.array([kk]))[0]) for kk in k.tolist()])
 
 
 def common_shock_belief(prior: CommonShockPrior, role: str, M: np.ndarray, own_counts: np.ndarray, n: int):
@@ -408,6 +415,11 @@ class Bayesian(Strategy):
                     m.S = m.S.copy()
                     m.S[k] = w * exact + (1 - w) * m.S[k]
             self._update(m, np.logaddexp(intended, tremble))
+        elif isinstance(action, ItemOffers) and m.n == 1 and len(action.items) == 1:
+            lik = self._price_likelihood(m, obs, action)
+            if lik is not None:
+                with np.errstate(divide="ignore"):
+                    self._update(m, np.log(lik))
         elif isinstance(action, (Reject, AcceptItems)) and my_offer is not None:
             if isinstance(action, AcceptItems) and action.items:
                 return
@@ -417,6 +429,38 @@ class Bayesian(Strategy):
             lik = (1 - g) * (t < v - TOLERANCE * max(1.0, abs(v))) + g / 2
             with np.errstate(divide="ignore"):
                 self._update(m, np.log(lik))
+
+    def _price_likelihood(self, m: OpponentModel, obs, offer):
+        """Single item (§5.3.1): P(price offer | opponent type k) = (1−γ)·1[p = p_k] + γ/((|X|−1)·|P^Δ|).
+
+        p_k is the price a type-k opponent intends: its Rubinstein proposer demand on the surplus it
+        expects from the prior, E[S | θ_k] (the same model of the opponent as for its responses),
+        rounded on the grid in the responder's favour; a tremble is uniform over the real offers (a
+        non-null decision and a price on P^Δ, :meth:`negotiation.actions.ItemOfferSpace.sample`).
+        Only on a grid: on an interval of prices a tremble has no atom, so an offer different from
+        every p_k would have likelihood 0 for every type — None (no update) then, as for a null offer.
+        """
+        P = obs.protocol.prices(obs.env)
+        env, opp = m.env, m.opp
+        x = int(np.asarray(offer.choices)[0])
+        if P.grid is None or x == env.null_choice:
+            return None
+        price = float(np.asarray(offer.prices)[0])
+        k = m.opponent_type_index()
+        s_k = m.opponent_expected_surplus()
+        d_k = np.array([self._demand(obs, opp, float(s)) for s in s_k])
+        u_k = env.table(opp)[x, k]
+        if opp == "a":
+            intended = np.array([P.floor(min(max(v, P.low), P.high)) for v in d_k - u_k])
+        else:
+            intended = np.array([P.ceil(min(max(v, P.low), P.high)) for v in u_k - d_k])
+        match = np.abs(intended - price) <= 1e-9 * max(1.0, abs(price))
+        g = self.gamma
+        return (1 - g) * match + g / (max(len(env.choices) - 1, 1) * len(P.grid))
+
+    def _demand(self, obs, role, surplus):
+        p = obs.protocol
+        return demand(role, surplus, obs.env.discount_a, obs.env.discount_b, p.recognition, p.p_alice)
 
     @staticmethod
     def _demand_measures(m: OpponentModel, obs, demand: float) -> tuple[float, float]:
@@ -473,7 +517,7 @@ class Bayesian(Strategy):
     def _item_thresholds(self, m: OpponentModel, obs, x: int) -> np.ndarray:
         k = m.opponent_type_index()
         w = float(m.env.table(m.role)[x, m.own[0]]) + m.env.table(m.opp)[x, k]
-        s_resp = m.env.item_surplus_given(m.opp, k)      # what a responder of type k expects (prior)
+        s_resp = m.opponent_expected_surplus()           # what a responder of type k expects (prior)
         return w - self._cont(obs, m.opp, s_resp)
 
     # ----------------------------------------------------------- decisions

@@ -5,3 +5,4 @@ from scenarios import jsx_theorem3  # noqa: F401,E402
 from scenarios import gm_mediation  # noqa: F401,E402
 from scenarios import jsx_section61, jsx_theorems45  # noqa: F401,E402
 from scenarios import jsx_theorem4  # noqa: F401,E402
+from scenarios import jsx_proposition1  # noqa: F401,E402

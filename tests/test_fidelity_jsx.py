@@ -305,3 +305,39 @@ def test_bounded_updating_bounds_the_event_the_announced_vector():
     bayes.reset("a", np.random.default_rng(1))
     mb = bayes.model(state.observation("a"))
     assert mb.prob_of_types(ann) > 0.99
+
+
+# --------------------------------------------------------------- item 7: single-item Bayes on price offers
+def test_single_item_bayesian_updates_on_the_opponents_price():
+    """§5.3.1, one rug, costs {0, 8} and values {2, 10} equally likely, P^Δ = {0, …, 10}, δ = 0.9, γ = 0.01.
+    Bob's model of Alice: cost 0 expects S = (2 + 10)/2 = 6 and asks 6·0.1/0.19 = 3.16 → 3 on the grid;
+    cost 8 expects (0 + 2)/2 = 1 and asks 8 + 0.53 → 8. Alice offers 3: likelihoods 0.99 + 0.01/11 and
+    0.01/11, so P(cost 0) = 0.990909/(0.990909 + 0.000909) = 0.999083 (it stayed at 0.5 before)."""
+    from negotiation import registry
+    from negotiation.actions import ItemOffers
+
+    env = exchange(1)
+    state = registry.protocol("item-by-item", price_grid=list(range(11))).start(env, _types([0], [1]),
+                                                                                np.random.default_rng(0))
+    state.apply(ItemOffers(np.array([0]), np.array([1]), np.array([3.0])))
+    bob = registry.strategy("bayesian", gamma=0.01)
+    bob.reset("b", np.random.default_rng(1))
+    m = bob.model(state.observation("b"))
+    p0 = float(m.belief.probs[m.opponent_type_index() == 0].sum())
+    t = 0.01 / 11
+    assert p0 == pytest.approx((0.99 + t) / (0.99 + 2 * t), rel=1e-9)
+
+
+def test_proposition1_scenario_rubinstein_price_and_a_check_that_can_fail():
+    """Proposition 1: p̄ = 0 + (1 − 0.9)·10/(1 − 0.81) = 100/19 for the likely pair (0, 10) at δ = 0.9; with
+    γ = 0.01 the first price is p̄ on the grid (5.2, ratio 0.988) and accepted at t = 0 in ≥ 95 % of plays;
+    with γ = 0.3 trembles swamp it and the checks fail."""
+    from negotiation import registry
+
+    sc = registry.scenario("proposition-1")()
+    res = sc.run(runs=40, seed=2)
+    assert res["theory"]["rubinstein_price_0_10"] == pytest.approx(100 / 19)
+    assert all(c["passed"] for c in res["checks"]), res["checks"]
+    assert res["pairings"][0]["simulated"]["first_price_ratio"]["mean"] == pytest.approx(5.2 / (100 / 19), abs=0.03)
+    bad = sc.run(runs=30, seed=2, overrides={"gamma": 0.3})
+    assert not any(c["passed"] for c in bad["checks"][:2])

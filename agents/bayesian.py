@@ -81,7 +81,8 @@ from scipy.special import gammaln
 
 from agents.common import TOLERANCE, accepts, offer_demanding, plausible_choices, respond_requiring
 from negotiation.beliefs import check_gamma
-from negotiation.actions import REJECT, AcceptItems, ItemOffers, ItemOfferSpace, Reject, ShareDemand, ShareDemandSpace
+from negotiation.actions import (REJECT, AcceptItems, ItemOffers, ItemOfferSpace, PriceOffer, PriceOfferSpace, Reject,
+                                 ShareDemand, ShareDemandSpace)
 from negotiation.beliefs import Belief, ZeroProbabilityEvidence, check_beta, iid_frequency_prior
 from negotiation.errors import ParameterError
 from negotiation.frequency_actions import (ACCEPT_TERMS, SAY_NO, Announce, FrequencyOffer, FrequencyOfferSpace,
@@ -330,11 +331,19 @@ class _RoleState:
         self.seen = 0
 
 
+def _reopened(st: _RoleState, model: OpponentModel) -> _RoleState:
+    """After items closed: a belief over the open items' types from the prior (what was learned about
+    the closed items' offers is not carried over), the history seen so far not replayed."""
+    new = _RoleState(model)
+    new.seen = st.seen
+    return new
+
+
 @register_strategy
 class Bayesian(Strategy):
     name = "bayesian"
     section = "JSX §5.3, Theorem 3 (trembling Bayesian)"
-    protocols = ("share-demanding", "frequency", "item-by-item")
+    protocols = ("share-demanding", "frequency", "item-by-item", "combinatorial")
 
     def __init__(self, gamma: float = 0.01, beta=None):
         self.gamma = check_gamma(gamma)
@@ -347,10 +356,10 @@ class Bayesian(Strategy):
     # ---------------------------------------------------------- beliefs
     def model(self, obs) -> OpponentModel:
         st = self._state.get(obs.role)
-        if st is None:
-            if obs.protocol.name == "item-by-item" and obs.env.n_items != 1:
-                raise ParameterError("protocol", "the bayesian strategy plays item-by-item only with n_items = 1")
-            st = self._state[obs.role] = _RoleState(OpponentModel(obs))
+        if st is None or len(obs.open_items) != st.model.n:
+            # A new play, or items closed (item-by-item, reopening): beliefs over the open items.
+            st = self._state[obs.role] = _RoleState(OpponentModel(obs)) if st is None else \
+                _reopened(st, OpponentModel(obs))
         hist = obs.history
         for i in range(st.seen, len(hist)):
             _, who, action = hist[i]
@@ -386,6 +395,8 @@ class Bayesian(Strategy):
             with np.errstate(divide="ignore"):
                 intended = np.where(match, log_1g - log_d, -np.inf)
             self._update(m, np.logaddexp(intended, log_g - np.log(n_freq) - log_v))
+        elif isinstance(action, PriceOffer) and (equiv := share_equivalent(m, action)) is not None:
+            self._observe(m, equiv, my_offer, obs)
         elif isinstance(action, ShareDemand) and len(action.announced) == m.n:
             ann = np.asarray(action.announced)
             log_d, log_v = self._demand_measures(m, obs, action.demand)
@@ -578,7 +589,15 @@ class Bayesian(Strategy):
             if prices.grid is not None:
                 price = prices.floor(price) if m.role == "a" else prices.ceil(price)
             return ItemOffers(np.asarray(space.items).copy(), np.array([x], dtype=np.intp), np.array([price]))
-        return offer_demanding(obs, space, float(m.belief.expect(m.S)))
+        if isinstance(space, PriceOfferSpace):
+            # Combinatorial (§3.3.2): the footnote-15 equivalent of the share-demanding offer.
+            s = m.S
+            t = s - self._cont(obs, m.opp, s)
+            v = self.best_demand(obs, m, t, np.unique(np.concatenate((np.maximum(t, 0.0), [max(t.max(), 0.0)]))))
+            return offer_demanding(obs, space, v)
+        # Item by item with several items (§3.3.1, Appendix A.1's first protocol): the Rubinstein demand on
+        # the posterior-expected surplus of the open items, split over them by their expected surplus.
+        return offer_demanding(obs, space, self._demand(obs, m.role, float(m.belief.expect(m.S))))
 
     def respond(self, obs, space, m: OpponentModel):
         need = self._cont(obs, obs.role, float(m.belief.expect(m.S)))
@@ -591,6 +610,35 @@ class Bayesian(Strategy):
         e = np.full(len(obs.open_items), float(m.belief.expect(m.S)) / max(len(obs.open_items), 1))
         per_unit = self._cont(obs, obs.role, 1.0)
         return respond_requiring(obs, space, per_unit, item_surplus=e)
+
+
+def share_equivalent(m: OpponentModel, offer: PriceOffer):
+    """The share-demanding offer (θ̂, v) a combinatorial offer is the footnote-15 equivalent of, or None.
+
+    Alice's p(x) = v − Σ_k u_a(x_k, θ̂_ak), Bob's p(x) = Σ_k u_b(x_k, θ̂_bk) − v: row k of the price table,
+    less its entry at the null choice, is ∓u(·, θ̂_k) (u(null, ·) = 0), which names θ̂_k when exactly one
+    type's utility column matches; v is ±p at the all-null bundle. An offer with a non-additive part, or
+    a row no type matches (a tremble, or a table rounded to the grid P^Δ), has no equivalent: the belief
+    then does not move (trembles are uniform over the price functions, so such an offer says nothing).
+    The combinatorial offer is read as its equivalent — announcement and demand — and updated on as in
+    the share-demanding protocol (JSX §4.4: every share-demanding offer has this equivalent).
+    """
+    if offer.extra is not None:
+        return None
+    env, opp = m.env, m.opp
+    t = np.asarray(offer.table, dtype=float)
+    if t.shape != (m.n, len(env.choices)):
+        return None
+    null = env.null_choice
+    sign = -1.0 if opp == "a" else 1.0
+    rows = sign * (t - t[:, null:null + 1])                    # u(·, θ̂_k) per item
+    cols = env.table(opp).T                                    # per type: u(·, type)
+    hit = np.all(np.abs(rows[:, None, :] - cols[None, :, :]) <= 1e-9 * max(1.0, float(np.abs(cols).max())), axis=2)
+    if not np.all(hit.sum(axis=1) == 1):
+        return None
+    ann = hit.argmax(axis=1)
+    p_null = offer.constant + float(t[:, null].sum())
+    return ShareDemand(ann, p_null if opp == "a" else -p_null)
 
 
 def _candidates(demands, t: np.ndarray) -> np.ndarray:

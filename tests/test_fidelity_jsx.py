@@ -341,3 +341,63 @@ def test_proposition1_scenario_rubinstein_price_and_a_check_that_can_fail():
     assert res["pairings"][0]["simulated"]["first_price_ratio"]["mean"] == pytest.approx(5.2 / (100 / 19), abs=0.03)
     bad = sc.run(runs=30, seed=2, overrides={"gamma": 0.3})
     assert not any(c["passed"] for c in bad["checks"][:2])
+
+
+# --------------------------------------------------------------- item 10: rubinstein on frequency; bayesian further
+def test_rubinstein_plays_frequency_known_surplus():
+    """Footnote 16 (known surplus, exchangeable): Example 1's four rugs, S̄ = 14 on every draw, δ = 0.9:
+    agreement at t = 0 on the whole surplus, Alice 0.1/0.19·14 = 7.368, Bob 0.9·0.1/0.19·14 = 6.632."""
+    from negotiation import registry
+    from negotiation.priors import ExchangeablePrior
+    from negotiation.runner import simulate
+
+    env = exchange(4, prior=ExchangeablePrior([(0, 0), (0, 1), (1, 0), (1, 1)]))
+    df = simulate(env, registry.protocol("frequency"), registry.strategy("rubinstein"),
+                  registry.strategy("rubinstein"), 20, seed=3)
+    assert df["agreed_at_zero"].all()
+    assert np.allclose(df["efficiency"], 1.0)
+    assert np.allclose(df["payoff_a"], 0.1 / 0.19 * 14) and np.allclose(df["payoff_b"], 0.09 / 0.19 * 14)
+
+
+def test_bayesian_plays_combinatorial_and_reads_footnote_15_offers():
+    """Known surplus (Example 1): bayesian against rubinstein under the combinatorial protocol agrees at
+    t = 0 with the Rubinstein split (Theorems 1–2), and a truthful price function p(x) = Σ u_b(x_k, θ_bk) − v
+    from Bob is read as (θ̂_b, v)."""
+    from negotiation import registry
+    from negotiation.actions import PriceOffer
+    from negotiation.priors import ExchangeablePrior
+    from negotiation.runner import simulate
+    from agents.bayesian import share_equivalent
+
+    env = exchange(4, prior=ExchangeablePrior([(0, 0), (0, 1), (1, 0), (1, 1)]))
+    df = simulate(env, registry.protocol("combinatorial"), registry.strategy("bayesian"),
+                  registry.strategy("rubinstein"), 10, seed=4)
+    assert df["agreed_at_zero"].all() and np.allclose(df["efficiency"], 1.0)
+    assert np.allclose(df["payoff_a"], 0.1 / 0.19 * 14, rtol=1e-6)
+
+    env = exchange(2)
+    state = registry.protocol("combinatorial").start(env, _types([0, 1], [1, 0]), np.random.default_rng(0))
+    alice = registry.strategy("bayesian")
+    alice.reset("a", np.random.default_rng(0))
+    m = alice.model(state.observation("a"))
+    eq = share_equivalent(m, PriceOffer(-5.0, np.array([[0.0, 10.0], [0.0, 2.0]])))   # Bob (10, 2), v = 5
+    assert eq.announced.tolist() == [1, 0] and eq.demand == pytest.approx(5.0)
+
+
+def test_bayesian_plays_multi_item_item_by_item():
+    """Known surplus, Example 1's 4 rugs item by item (δ = 0.9): the bayesian's first offer demands the
+    Rubinstein share of E[S] = 14 in total, Σ_k (p_k − θ_ak) = 0.1/0.19·14 = 7.368, split over the rugs
+    by their expected surplus (before: a ParameterError for n_items > 1)."""
+    from negotiation import registry
+    from negotiation.model import NegotiationModel
+    from negotiation.priors import ExchangeablePrior
+
+    env = exchange(4, prior=ExchangeablePrior([(0, 0), (0, 1), (1, 0), (1, 1)]))
+    model = NegotiationModel(env, registry.protocol("item-by-item", max_periods=20), registry.strategy("bayesian"),
+                             registry.strategy("rubinstein"), rng=np.random.default_rng(5),
+                             types=_types([0, 0, 1, 1], [0, 1, 0, 1]))
+    model.run()
+    offer = model.state.history[0][2]
+    costs = np.array([0.0, 0.0, 8.0, 8.0])[np.asarray(offer.items)]
+    assert np.asarray(offer.choices).tolist() == [1, 1, 1, 1]
+    assert float((np.asarray(offer.prices) - costs).sum()) == pytest.approx(0.1 / 0.19 * 14)

@@ -514,6 +514,10 @@ class Bayesian(Strategy):
         if isinstance(offer, FrequencyOffer):
             s = m.surplus_against(announced_counts=offer.counts)
             return s - self._cont(obs, opp, s), float(offer.demand)
+        if isinstance(offer, PriceOffer):          # our combinatorial offer, as its footnote-15 equivalent
+            offer = share_equivalent(m, offer, role=m.role)
+            if offer is None:
+                return None, None
         if isinstance(offer, ShareDemand):
             ann = np.asarray(offer.announced)
             s = m.surplus_against(announced_counts=counts_of(ann, m.m_own), announced_types=ann)
@@ -612,7 +616,7 @@ class Bayesian(Strategy):
         return respond_requiring(obs, space, per_unit, item_surplus=e)
 
 
-def share_equivalent(m: OpponentModel, offer: PriceOffer):
+def share_equivalent(m: OpponentModel, offer: PriceOffer, role: str | None = None):
     """The share-demanding offer (θ̂, v) a combinatorial offer is the footnote-15 equivalent of, or None.
 
     Alice's p(x) = v − Σ_k u_a(x_k, θ̂_ak), Bob's p(x) = Σ_k u_b(x_k, θ̂_bk) − v: row k of the price table,
@@ -620,12 +624,13 @@ def share_equivalent(m: OpponentModel, offer: PriceOffer):
     type's utility column matches; v is ±p at the all-null bundle. An offer with a non-additive part, or
     a row no type matches (a tremble, or a table rounded to the grid P^Δ), has no equivalent: the belief
     then does not move (trembles are uniform over the price functions, so such an offer says nothing).
+    ``role`` reads an offer of that role instead (our own, when the opponent rejects it).
     The combinatorial offer is read as its equivalent — announcement and demand — and updated on as in
     the share-demanding protocol (JSX §4.4: every share-demanding offer has this equivalent).
     """
     if offer.extra is not None:
         return None
-    env, opp = m.env, m.opp
+    env, opp = m.env, (m.opp if role is None else role)      # the offerer (the opponent by default)
     t = np.asarray(offer.table, dtype=float)
     if t.shape != (m.n, len(env.choices)):
         return None

@@ -401,3 +401,29 @@ def test_bayesian_plays_multi_item_item_by_item():
     costs = np.array([0.0, 0.0, 8.0, 8.0])[np.asarray(offer.items)]
     assert np.asarray(offer.choices).tolist() == [1, 1, 1, 1]
     assert float((np.asarray(offer.prices) - costs).sum()) == pytest.approx(0.1 / 0.19 * 14)
+
+
+def test_bayesian_learns_from_a_rejected_combinatorial_offer_as_from_its_share_demanding_equivalent():
+    """Footnote 15: Alice's price function p(x) = v + Σ_k θ_ak·1[trade_k] is her offer (θ_a, v). Bob's
+    rejection of it moves her belief exactly as the rejection of the share-demanding offer (θ_a, v) does:
+    likelihood (1−γ)·1[t_k < v] + γ/2 per type (JSX §5.3.1)."""
+    from negotiation import registry
+    from negotiation.actions import REJECT, PriceOffer, ShareDemand
+
+    env = exchange(8)
+    own = [0, 1] * 4
+    beliefs = []
+    for proto, offer in (("combinatorial", PriceOffer(20.0, np.array([[0.0, 0.0], [0.0, 8.0]] * 4))),
+                         ("share-demanding", ShareDemand(np.array(own), 20.0))):
+        state = registry.protocol(proto).start(env, _types(own, [1] * 8), np.random.default_rng(0))
+        state.apply(offer)
+        state.apply(REJECT)
+        alice = registry.strategy("bayesian", gamma=0.01)
+        alice.reset("a", np.random.default_rng(0))
+        beliefs.append(alice.model(state.observation("a")).belief.probs.copy())
+    fresh = registry.protocol("share-demanding").start(env, _types(own, [1] * 8), np.random.default_rng(0))
+    alice = registry.strategy("bayesian", gamma=0.01)
+    alice.reset("a", np.random.default_rng(0))
+    prior = alice.model(fresh.observation("a")).belief.probs
+    assert np.abs(beliefs[1] - prior).max() > 0.05                  # the rejection is informative
+    np.testing.assert_allclose(beliefs[0], beliefs[1], rtol=1e-12)

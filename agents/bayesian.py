@@ -25,12 +25,17 @@ Updates (O(support size) each, in logs; optionally bounded updating at rate
 β with ``Belief.bounded_update``). The opponent is modelled as a Rubinstein
 player of the type at hand who trembles at rate ``gamma``:
 
-- its offer announces its frequency (or types) truthfully: likelihood
-  (1−γ)·1[announced = type] + γ/|announcements| (share-demanding: the
-  probability of the exact type vector, (1−γ)/#arrangements(c_k) + γ/m^n).
-  The demand is treated as uninformative (its intended value depends on the
-  opponent's own belief, which we do not model); single-item price offers
-  carry no announcement and do not move the belief;
+- its offer announces its frequency (or types) truthfully and demands a
+  rational amount; §5.3.1 trembles are uniform over the whole offer
+  (announcement × demand): likelihood (1−γ)·1[announced = type]·ι(v) +
+  γ/(|Φ|·|V|) (share-demanding: (1−γ)·ι(v)/#arrangements(c_k) + γ/(m^n·|V|)),
+  ι uniform over the demands D = V ∩ [0, ∞) (``_demand_measures``: the
+  intended demand depends on the opponent's own belief, which we do not
+  model, so within D it is uninformative; a negative demand is intended by
+  no type, only trembles reach it, and the belief stays put);
+  a single-item price offer (§5.3.1) has likelihood (1−γ)·1[p = p_k] +
+  γ/((|X|−1)·|P^Δ|), p_k the Rubinstein price type k intends on the surplus
+  it expects (``_price_likelihood``; on the grid P^Δ only);
 - as responder to our offer it accepts iff accepting is worth its Rubinstein
   continuation, so a rejection of demand v has likelihood
   (1−γ)·1[t_k < v] + γ/2 with t_k the highest demand type k accepts.
@@ -76,7 +81,8 @@ from scipy.special import gammaln
 
 from agents.common import TOLERANCE, accepts, offer_demanding, plausible_choices, respond_requiring
 from negotiation.beliefs import check_gamma
-from negotiation.actions import REJECT, AcceptItems, ItemOffers, ItemOfferSpace, Reject, ShareDemand, ShareDemandSpace
+from negotiation.actions import (REJECT, AcceptItems, ItemOffers, ItemOfferSpace, PriceOffer, PriceOfferSpace, Reject,
+                                 ShareDemand, ShareDemandSpace)
 from negotiation.beliefs import Belief, ZeroProbabilityEvidence, check_beta, iid_frequency_prior
 from negotiation.errors import ParameterError
 from negotiation.frequency_actions import (ACCEPT_TERMS, SAY_NO, Announce, FrequencyOffer, FrequencyOfferSpace,
@@ -84,7 +90,7 @@ from negotiation.frequency_actions import (ACCEPT_TERMS, SAY_NO, Announce, Frequ
 from negotiation.priors import CommonShockPrior, ExchangeablePrior, IIDPrior, JointPMF
 from negotiation.registry import register_strategy
 from negotiation.strategy import Strategy
-from negotiation.theory import continuation_value
+from negotiation.theory import continuation_value, demand
 
 
 def _other(role):
@@ -141,6 +147,14 @@ class OpponentModel:
         else:
             raise ParameterError("prior", f"the bayesian strategy cannot form beliefs under {type(prior).__name__}")
         self.S = np.asarray(self.S, dtype=float)
+        # Announced type vectors split off their frequency class as atoms of their own (``distinguish``):
+        # exact[k] is the vector's index for such an atom, −1 for a class atom (the not-yet-announced
+        # arrangements of its counts, uniformly likely); rest[k] counts a class atom's arrangements.
+        self.exact = np.full(len(self.S), -1, dtype=np.int64)
+        with np.errstate(over="ignore"):      # inf beyond ~1000 items: ``distinguish`` then declines
+            self.rest = (np.exp(gammaln(self.n + 1) - gammaln(self.counts + 1).sum(axis=1))
+                         if self.kind == "freq" else np.ones(len(self.S)))
+        self._vectors: dict = {}
 
     # --------------------------------------------------------------- surplus
     def surplus_against(self, announced_counts=None, announced_types=None) -> np.ndarray:
@@ -165,9 +179,63 @@ class OpponentModel:
                 return float(w @ self.S / w.sum())
         return float(self.own_counts @ self.M @ c) / self.n
 
+    def distinguish(self, announced) -> np.ndarray:
+        """Split an announced type vector θ̂ off its frequency class; the mask of the atoms that are θ̂
+        (None when θ̂'s share of its class underflows a float).
+
+        A belief over frequencies is a belief over type vectors that is uniform within each class (JSX
+        §5.3.2: exchangeable play). An announcement of θ̂ breaks that symmetry for θ̂ alone, so θ̂ gets
+        an atom of its own — mass (class mass)/(arrangements left), surplus S(own, θ̂) exactly — and the
+        class keeps the other arrangements (its surplus the mean over them). Every event E ⊂ Θ_j^n then
+        has, atom by atom, one posterior/prior ratio for all its vectors, so bounded updating checked on
+        these atoms holds for *every* event (Appendix A.1), the event {θ_j = θ̂} included.
+        """
+        ann = np.asarray(announced, dtype=np.int64)
+        key = ann.tobytes()
+        if key in self._vectors:
+            return self.exact == self._vectors[key]
+        cls = np.flatnonzero((self.exact == -1) & np.all(self.counts == counts_of(ann, self.m_opp)[None, :], axis=1))
+        probs = np.array(self.belief.probs, dtype=float)
+        rest = self.rest[cls]
+        share = probs[cls] / rest
+        if np.any((share == 0) & (probs[cls] > 0)) or not np.all(np.isfinite(rest)):
+            return None       # the atom's mass underflows (about n > 1000 items): the caller falls back
+        idx = self._vectors[key] = len(self._vectors)
+        exact_s = float(self.M[self.own, ann].sum())
+        probs[cls] -= share
+        with np.errstate(invalid="ignore", over="ignore"):
+            left = np.where((rest > 1) & (rest < 1e15), (rest * self.S[cls] - exact_s) / np.maximum(rest - 1, 1), self.S[cls])
+        self.S = self.S.copy()
+        self.S[cls] = left
+        self.rest = self.rest.copy()
+        self.rest[cls] = rest - 1
+        support = np.concatenate([self.belief.support, self.belief.support[cls]])
+        self.belief = Belief(support, np.concatenate([probs, share]))
+        self.counts = np.concatenate([self.counts, self.counts[cls]])
+        self.S = np.concatenate([self.S, np.full(len(cls), exact_s)])
+        self.rest = np.concatenate([self.rest, np.ones(len(cls))])
+        self.exact = np.concatenate([self.exact, np.full(len(cls), idx)])
+        return self.exact == idx
+
+    def prob_of_types(self, announced) -> float:
+        """Belief that the opponent's types are exactly ``announced`` (0 if never announced and no class)."""
+        key = np.asarray(announced, dtype=np.int64).tobytes()
+        if self.kind == "types":
+            return float(self.belief.probs[np.all(self.belief.support == np.asarray(announced)[None, :], axis=1)].sum())
+        if key in self._vectors:
+            return float(self.belief.probs[self.exact == self._vectors[key]].sum())
+        c = counts_of(np.asarray(announced), self.m_opp)
+        cls = (self.exact == -1) & np.all(self.counts == c[None, :], axis=1)
+        return float((self.belief.probs[cls] / self.rest[cls]).sum())
+
     def opponent_type_index(self) -> np.ndarray:
         """Single item: the opponent's type index per support point."""
         return self.counts.argmax(axis=1)
+
+    def opponent_expected_surplus(self) -> np.ndarray:
+        """Single item: per support point, E[S | the opponent's type] from the prior (what it expects)."""
+        k = self.opponent_type_index()
+        return np.array([float(self.env.item_surplus_given(self.opp, np.array([kk]))[0]) for kk in k.tolist()])
 
 
 def common_shock_belief(prior: CommonShockPrior, role: str, M: np.ndarray, own_counts: np.ndarray, n: int):
@@ -263,11 +331,19 @@ class _RoleState:
         self.seen = 0
 
 
+def _reopened(st: _RoleState, model: OpponentModel) -> _RoleState:
+    """After items closed: a belief over the open items' types from the prior (what was learned about
+    the closed items' offers is not carried over), the history seen so far not replayed."""
+    new = _RoleState(model)
+    new.seen = st.seen
+    return new
+
+
 @register_strategy
 class Bayesian(Strategy):
     name = "bayesian"
     section = "JSX §5.3, Theorem 3 (trembling Bayesian)"
-    protocols = ("share-demanding", "frequency", "item-by-item")
+    protocols = ("share-demanding", "frequency", "item-by-item", "combinatorial")
 
     def __init__(self, gamma: float = 0.01, beta=None):
         self.gamma = check_gamma(gamma)
@@ -280,10 +356,10 @@ class Bayesian(Strategy):
     # ---------------------------------------------------------- beliefs
     def model(self, obs) -> OpponentModel:
         st = self._state.get(obs.role)
-        if st is None:
-            if obs.protocol.name == "item-by-item" and obs.env.n_items != 1:
-                raise ParameterError("protocol", "the bayesian strategy plays item-by-item only with n_items = 1")
-            st = self._state[obs.role] = _RoleState(OpponentModel(obs))
+        if st is None or len(obs.open_items) != st.model.n:
+            # A new play, or items closed (item-by-item, reopening): beliefs over the open items.
+            st = self._state[obs.role] = _RoleState(OpponentModel(obs)) if st is None else \
+                _reopened(st, OpponentModel(obs))
         hist = obs.history
         for i in range(st.seen, len(hist)):
             _, who, action = hist[i]
@@ -315,29 +391,46 @@ class Bayesian(Strategy):
         if isinstance(action, FrequencyOffer):
             match = np.all(m.counts == np.asarray(action.counts)[None, :], axis=1)
             n_freq = comb(m.n + m.m_opp - 1, m.m_opp - 1)
-            lik = (1 - g) * match + g / n_freq
+            log_d, log_v = self._demand_measures(m, obs, action.demand)
             with np.errstate(divide="ignore"):
-                self._update(m, np.log(lik))
+                intended = np.where(match, log_1g - log_d, -np.inf)
+            self._update(m, np.logaddexp(intended, log_g - np.log(n_freq) - log_v))
+        elif isinstance(action, PriceOffer) and (equiv := share_equivalent(m, action)) is not None:
+            self._observe(m, equiv, my_offer, obs)
         elif isinstance(action, ShareDemand) and len(action.announced) == m.n:
             ann = np.asarray(action.announced)
-            tremble = log_g - m.n * np.log(m.m_opp)
+            log_d, log_v = self._demand_measures(m, obs, action.demand)
+            log_i = log_1g - log_d                          # the intended offer: these types, this demand
+            tremble = log_g - m.n * np.log(m.m_opp) - log_v  # γ/(|Θ_j|^n·|V|): uniform over the whole offer
             if m.kind == "types":
                 match = np.all(m.belief.support == ann[None, :], axis=1)
-                intended = np.where(match, log_1g, -np.inf)
+                intended = np.where(match, log_i, -np.inf)
+            elif m._against is None and (atom := m.distinguish(ann)) is not None:
+                intended = np.where(atom, log_i, -np.inf)                     # θ̂ as an atom of its own
             else:
+                # Common shock correlated within items (S per class comes from ``_against``), or an atom
+                # too small for a float: the announced vector is not split off; its exact surplus is mixed
+                # into the class with the posterior weight w (bounded updating is then enforced on
+                # (ω,) frequency events only).
                 match = np.all(m.counts == counts_of(ann, m.m_opp)[None, :], axis=1)
                 log_arr = gammaln(m.n + 1) - gammaln(m.counts + 1).sum(axis=1)
-                intended = np.where(match, log_1g - log_arr, -np.inf)
-                # Within the announced frequency, the announcement is the type vector with probability w.
+                intended = np.where(match, log_i - log_arr, -np.inf)
                 k = np.flatnonzero(match)
-                if k.size:
-                    # P(announcement = types | frequency c*, offer) = ((1−γ) + γ m^−n) / ((1−γ) + #arr·γ m^−n)
-                    log_mn = -m.n * np.log(m.m_opp)
-                    w = ((1 - g) + g * np.exp(log_mn)) / ((1 - g) + g * np.exp(log_arr[k] + log_mn))
+                if k.size and np.isfinite(log_i):
+                    # P(announcement = types | frequency c*, offer) = (i + τ) / (i + #arr·τ), i the intended
+                    # probability of this offer for the true vector, τ the tremble probability per offer.
+                    with np.errstate(divide="ignore", over="ignore"):
+                        log_more = log_arr[k] + np.log1p(-np.exp(-log_arr[k]))      # log(#arr − 1)
+                        w = 1.0 / (1.0 + np.exp(log_more - np.logaddexp(0.0, log_i - tremble)))
                     exact = float(m.M[m.own, ann].sum())
                     m.S = m.S.copy()
-                    m.S[k] = w * exact + (1 - w) * m.S[k]   # several points only under CommonShockPrior
+                    m.S[k] = w * exact + (1 - w) * m.S[k]
             self._update(m, np.logaddexp(intended, tremble))
+        elif isinstance(action, ItemOffers) and m.n == 1 and len(action.items) == 1:
+            lik = self._price_likelihood(m, obs, action)
+            if lik is not None:
+                with np.errstate(divide="ignore"):
+                    self._update(m, np.log(lik))
         elif isinstance(action, (Reject, AcceptItems)) and my_offer is not None:
             if isinstance(action, AcceptItems) and action.items:
                 return
@@ -347,6 +440,68 @@ class Bayesian(Strategy):
             lik = (1 - g) * (t < v - TOLERANCE * max(1.0, abs(v))) + g / 2
             with np.errstate(divide="ignore"):
                 self._update(m, np.log(lik))
+
+    def _price_likelihood(self, m: OpponentModel, obs, offer):
+        """Single item (§5.3.1): P(price offer | opponent type k) = (1−γ)·1[p = p_k] + γ/((|X|−1)·|P^Δ|).
+
+        p_k is the price a type-k opponent intends: its Rubinstein proposer demand on the surplus it
+        expects from the prior, E[S | θ_k] (the same model of the opponent as for its responses),
+        rounded on the grid in the responder's favour; a tremble is uniform over the real offers (a
+        non-null decision and a price on P^Δ, :meth:`negotiation.actions.ItemOfferSpace.sample`).
+        Only on a grid: on an interval of prices a tremble has no atom, so an offer different from
+        every p_k would have likelihood 0 for every type — None (no update) then, as for a null offer.
+        """
+        P = obs.protocol.prices(obs.env)
+        env, opp = m.env, m.opp
+        x = int(np.asarray(offer.choices)[0])
+        if P.grid is None or x == env.null_choice:
+            return None
+        price = float(np.asarray(offer.prices)[0])
+        k = m.opponent_type_index()
+        s_k = m.opponent_expected_surplus()
+        d_k = np.array([self._demand(obs, opp, float(s)) for s in s_k])
+        u_k = env.table(opp)[x, k]
+        if opp == "a":
+            intended = np.array([P.floor(min(max(v, P.low), P.high)) for v in d_k - u_k])
+        else:
+            intended = np.array([P.ceil(min(max(v, P.low), P.high)) for v in u_k - d_k])
+        match = np.abs(intended - price) <= 1e-9 * max(1.0, abs(price))
+        g = self.gamma
+        return (1 - g) * match + g / (max(len(env.choices) - 1, 1) * len(P.grid))
+
+    def _demand(self, obs, role, surplus):
+        p = obs.protocol
+        return demand(role, surplus, obs.env.discount_a, obs.env.discount_b, p.recognition, p.p_alice)
+
+    @staticmethod
+    def _demand_measures(m: OpponentModel, obs, demand: float) -> tuple[float, float]:
+        """(log ι, log |V|): ι the probability (density on an interval) a type that announced truthfully
+        puts on ``demand``, |V| the size (length) of the demand set the offer was drawn from.
+
+        §5.3.1 trembles are uniform over the *whole* offer (announcement × demand), so a tremble offer has
+        likelihood γ/(|Φ|·|V|). Which demand a type intends is the opponent's own optimization, which we
+        do not model (it depends on the opponent's belief about us); we take it uniform over the demands
+        D = V ∩ [0, ∞), the same for every type. Why 0 and nothing above: a negative demand, if accepted,
+        pays the proposer less than any rejection (continuations are ≥ 0), so no type intends it; but a
+        Bayesian against trembling responders does intend demands beyond any surplus it can hope for
+        (a "waiting" offer that is accepted only by a tremble), so no upper cut is safe. On Appendix A's
+        grid V^{n,Δ} = {0, …, n·S_max} D = V; on a grid or interval reaching below 0, a demand below 0
+        (say −100) is intended by no type: only trembles make it, all types alike, and the belief does
+        not move (log ι = −inf).
+        """
+        V = obs.protocol.demands(obs.env, m.n)
+        if V.grid is not None:
+            grid = np.asarray(V.grid, dtype=float)
+            size_v = float(len(grid))
+            size_d = float(np.count_nonzero(grid >= -1e-9))
+        else:
+            size_v = V.high - V.low
+            size_d = V.high - max(0.0, V.low)
+            if not size_v > 0:       # a single demand: counting measure
+                size_v = size_d = 1.0
+        if not (float(demand) >= -1e-9 and size_d > 0):
+            return np.inf, float(np.log(size_v))
+        return float(np.log(size_d)), float(np.log(size_v))
 
     # ---------------------------------------------------- the opponent model
     def _cont(self, obs, role, surplus):
@@ -359,6 +514,10 @@ class Bayesian(Strategy):
         if isinstance(offer, FrequencyOffer):
             s = m.surplus_against(announced_counts=offer.counts)
             return s - self._cont(obs, opp, s), float(offer.demand)
+        if isinstance(offer, PriceOffer):          # our combinatorial offer, as its footnote-15 equivalent
+            offer = share_equivalent(m, offer, role=m.role)
+            if offer is None:
+                return None, None
         if isinstance(offer, ShareDemand):
             ann = np.asarray(offer.announced)
             s = m.surplus_against(announced_counts=counts_of(ann, m.m_own), announced_types=ann)
@@ -373,7 +532,7 @@ class Bayesian(Strategy):
     def _item_thresholds(self, m: OpponentModel, obs, x: int) -> np.ndarray:
         k = m.opponent_type_index()
         w = float(m.env.table(m.role)[x, m.own[0]]) + m.env.table(m.opp)[x, k]
-        s_resp = m.env.item_surplus_given(m.opp, k)      # what a responder of type k expects (prior)
+        s_resp = m.opponent_expected_surplus()           # what a responder of type k expects (prior)
         return w - self._cont(obs, m.opp, s_resp)
 
     # ----------------------------------------------------------- decisions
@@ -434,7 +593,15 @@ class Bayesian(Strategy):
             if prices.grid is not None:
                 price = prices.floor(price) if m.role == "a" else prices.ceil(price)
             return ItemOffers(np.asarray(space.items).copy(), np.array([x], dtype=np.intp), np.array([price]))
-        return offer_demanding(obs, space, float(m.belief.expect(m.S)))
+        if isinstance(space, PriceOfferSpace):
+            # Combinatorial (§3.3.2): the footnote-15 equivalent of the share-demanding offer.
+            s = m.S
+            t = s - self._cont(obs, m.opp, s)
+            v = self.best_demand(obs, m, t, np.unique(np.concatenate((np.maximum(t, 0.0), [max(t.max(), 0.0)]))))
+            return offer_demanding(obs, space, v)
+        # Item by item with several items (§3.3.1, Appendix A.1's first protocol): the Rubinstein demand on
+        # the posterior-expected surplus of the open items, split over them by their expected surplus.
+        return offer_demanding(obs, space, self._demand(obs, m.role, float(m.belief.expect(m.S))))
 
     def respond(self, obs, space, m: OpponentModel):
         need = self._cont(obs, obs.role, float(m.belief.expect(m.S)))
@@ -447,6 +614,36 @@ class Bayesian(Strategy):
         e = np.full(len(obs.open_items), float(m.belief.expect(m.S)) / max(len(obs.open_items), 1))
         per_unit = self._cont(obs, obs.role, 1.0)
         return respond_requiring(obs, space, per_unit, item_surplus=e)
+
+
+def share_equivalent(m: OpponentModel, offer: PriceOffer, role: str | None = None):
+    """The share-demanding offer (θ̂, v) a combinatorial offer is the footnote-15 equivalent of, or None.
+
+    Alice's p(x) = v − Σ_k u_a(x_k, θ̂_ak), Bob's p(x) = Σ_k u_b(x_k, θ̂_bk) − v: row k of the price table,
+    less its entry at the null choice, is ∓u(·, θ̂_k) (u(null, ·) = 0), which names θ̂_k when exactly one
+    type's utility column matches; v is ±p at the all-null bundle. An offer with a non-additive part, or
+    a row no type matches (a tremble, or a table rounded to the grid P^Δ), has no equivalent: the belief
+    then does not move (trembles are uniform over the price functions, so such an offer says nothing).
+    ``role`` reads an offer of that role instead (our own, when the opponent rejects it).
+    The combinatorial offer is read as its equivalent — announcement and demand — and updated on as in
+    the share-demanding protocol (JSX §4.4: every share-demanding offer has this equivalent).
+    """
+    if offer.extra is not None:
+        return None
+    env, opp = m.env, (m.opp if role is None else role)      # the offerer (the opponent by default)
+    t = np.asarray(offer.table, dtype=float)
+    if t.shape != (m.n, len(env.choices)):
+        return None
+    null = env.null_choice
+    sign = -1.0 if opp == "a" else 1.0
+    rows = sign * (t - t[:, null:null + 1])                    # u(·, θ̂_k) per item
+    cols = env.table(opp).T                                    # per type: u(·, type)
+    hit = np.all(np.abs(rows[:, None, :] - cols[None, :, :]) <= 1e-9 * max(1.0, float(np.abs(cols).max())), axis=2)
+    if not np.all(hit.sum(axis=1) == 1):
+        return None
+    ann = hit.argmax(axis=1)
+    p_null = offer.constant + float(t[:, null].sum())
+    return ShareDemand(ann, p_null if opp == "a" else -p_null)
 
 
 def _candidates(demands, t: np.ndarray) -> np.ndarray:

@@ -78,12 +78,13 @@ def offer_demanding(obs: Observation, space, v: float, item_surplus: np.ndarray 
         return ShareDemand(own[open_].copy(), space.demands.floor(v))
     if isinstance(space, PriceOfferSpace):
         # Footnote 15: p(x) = v − u_a(x, θ_a) when Alice offers, u_b(x, θ_b) − v when Bob does.
+        # Every bundle price on P (the grid P^Δ, or the interval): moved there in the responder's favour.
         sign = -1.0 if role == "a" else 1.0
         if env.is_additive:
-            return PriceOffer(-sign * v, sign * env.table(role)[:, own[open_]].T)     # n_open × |X|
+            return space.snap(PriceOffer(-sign * v, sign * env.table(role)[:, own[open_]].T), role)   # n_open × |X|
         # Non-additive utilities (JSX §4.4): the same price function, as a whole function of x.
-        return PriceOffer(-sign * v, np.zeros((len(open_), len(env.choices))),
-                          extra=OwnUtilityPrice(env, role, own.copy(), sign))
+        return space.snap(PriceOffer(-sign * v, np.zeros((len(open_), len(env.choices))),
+                                     extra=OwnUtilityPrice(env, role, own.copy(), sign)), role)
     if isinstance(space, ItemOfferSpace):
         e = expected_item_surplus(obs) if item_surplus is None else item_surplus
         e_list, e_total, x, u = _while_same(obs, "item_offer", e, _item_offer_plan, obs, e)

@@ -18,7 +18,9 @@ under the prior given its own types (then it is a lie, and consistent beliefs
 keep the prior's support, JSX appendix proof of Theorem 2): it keeps E[S | own
 types].  Without that, Alice gains by announcing swapped types in Example 1's
 known-surplus problem (the deviation check of ``negotiation.analysis`` finds it).
-It does no other learning (the ``bayesian`` strategy does).
+It does no other learning (the ``bayesian`` strategy does). It also plays
+negotiation over frequencies in footnote 16's known-surplus version
+(:meth:`Rubinstein.act_frequency`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.common import expected_item_surplus, offer_demanding, respond_requiring
-from negotiation.actions import ShareDemand
+from negotiation.actions import REJECT, ShareDemand
 from negotiation.registry import register_strategy
 from negotiation.smallarrays import total
 from negotiation.strategy import Strategy
@@ -37,7 +39,7 @@ from negotiation.theory import continuation_value, demand
 class Rubinstein(Strategy):
     name = "rubinstein"
     section = "JSX §4.2, Theorems 1–2"
-    protocols = ("share-demanding", "combinatorial", "item-by-item")
+    protocols = ("share-demanding", "combinatorial", "item-by-item", "frequency")
 
     def item_surplus(self, obs) -> np.ndarray:
         """S_k of the open items: revealed by the opponent's announcement, else expected."""
@@ -63,11 +65,32 @@ class Rubinstein(Strategy):
         return continuation_value(obs.role, 1.0, obs.env.discount_a, obs.env.discount_b, p.recognition, p.p_alice)
 
     def act(self, obs, space, rng):
+        if obs.protocol.name == "frequency":
+            return self.act_frequency(obs, space)
         e = self.item_surplus(obs)
         if obs.phase == "offer":
             return offer_demanding(obs, space, self.demand(obs, total(e)), item_surplus=e)
         return respond_requiring(obs, space, self.required_per_unit(obs), item_surplus=e)
 
+    def act_frequency(self, obs, space):
+        """Negotiation over frequencies (§3.3.4) in footnote 16's known-surplus version: offer the own
+        frequency and the Rubinstein demand on E[S | own types]; accept a frequency offer worth its
+        continuation, E[S | own types] − v ≥ continuation (with a known surplus S̄ both are exact);
+        Phase 2 as footnote 16's unique equilibrium: announce truthfully, settle efficiently."""
+        from agents.bayesian import nearest_announcement, settle_efficiently
+        from negotiation.frequency_actions import ACCEPT_TERMS, Announce, FrequencyOffer, counts_of
+
+        if obs.phase == "announce":
+            return Announce(nearest_announcement(obs.own_types, obs.offer.counts))
+        if obs.phase == "settle":
+            return settle_efficiently(obs)
+        s = total(expected_item_surplus(obs))
+        if obs.phase == "offer":
+            counts = counts_of(obs.own_types, len(obs.env.types(obs.role)))
+            return FrequencyOffer(counts, space.demands.floor(self.demand(obs, s)))
+        value = s - obs.offer.demand
+        from agents.common import accepts
+        return ACCEPT_TERMS if accepts(value, self.required_per_unit(obs) * s) else REJECT
 
 def _possible(env, role: str, own: np.ndarray, announced: np.ndarray) -> bool:
     """Has the type profile (own, announced) positive prior probability? (all items open)"""

@@ -99,7 +99,7 @@ class PriceOffer:
         return p + (float(self.extra(tuple(x.tolist()))) if self.extra is not None else 0.0)
 
     def key(self) -> str:
-        tail = "+f" if self.extra is not None else ""
+        tail = "" if self.extra is None else "+" + (self.extra.key() if hasattr(self.extra, "key") else "f")
         return f"prices[{_fmt(self.constant)}|{digest(self.table)}{tail}]"
 
 
@@ -216,6 +216,24 @@ class ValueSet:
     def size(self) -> float:
         return len(self.grid) if self.grid is not None else float("inf")
 
+    @functools.cached_property
+    def step(self) -> float | None:
+        """Δ of an evenly spaced grid {g_0, g_0 + Δ, …} (0.0 for a single point); None otherwise or without a grid."""
+        if self.grid is None:
+            return None
+        if len(self.grid) == 1:
+            return 0.0
+        d = np.diff(np.asarray(self.grid, dtype=float))
+        return float(d[0]) if np.allclose(d, d[0], rtol=1e-9, atol=1e-12) else None
+
+    def on_lattice(self, v) -> np.ndarray:
+        """Elementwise: v lies on the evenly spaced grid's lattice g_0 + ℤΔ (range not checked)."""
+        v = np.asarray(v, dtype=float)
+        if not self.step:
+            return np.abs(v - self.low) <= 1e-9 * np.maximum(1.0, np.abs(v))
+        k = (v - self.low) / self.step
+        return np.abs(k - np.round(k)) <= 1e-9 * np.maximum(1.0, np.abs(k))
+
 
 # ------------------------------------------------------------- action spaces
 class ActionSpace:
@@ -257,8 +275,8 @@ def _as_int_array(v) -> np.ndarray | None:
 class ItemOfferSpace(ActionSpace):
     """(x_k, p_k) for each open item: choices in X, prices in P."""
 
-    def __init__(self, items: np.ndarray, n_choices: int, prices: ValueSet):
-        self.items, self.n_choices, self.prices = items, n_choices, prices
+    def __init__(self, items: np.ndarray, n_choices: int, prices: ValueSet, null: int = 0):
+        self.items, self.n_choices, self.prices, self.null = items, n_choices, prices, int(null)
         self.size = _power(n_choices * prices.size, len(items))
 
     def contains(self, a) -> bool:
@@ -273,8 +291,20 @@ class ItemOfferSpace(ActionSpace):
         return indices_below(ch, self.n_choices) and self.prices.contains_all(a.prices)
 
     def sample(self, rng):
+        """A tremble (JSX §5.3.1): per item a price uniform on P and a decision uniform over the real ones.
+
+        A real offer decides something: the null decision with a transfer is a bare gift, and §5.3.1's
+        single-item game has prices only, so the tremble's x_k is uniform over X minus the null choice
+        (index ``null``, 0 by the environments' convention) whenever X has more than it. For a rug
+        (X = {no trade, trade}) every price then gets γ/|P^Δ|, as §5.3.1 says, not γ/(2|P^Δ|).
+        """
         m = len(self.items)
-        return ItemOffers(self.items, rng.integers(self.n_choices, size=m), self.prices.sample(rng, m))
+        if self.n_choices > 1:
+            x = rng.integers(self.n_choices - 1, size=m)
+            x = x + (x >= self.null)
+        else:
+            x = np.zeros(m, dtype=np.int64)
+        return ItemOffers(self.items, x, self.prices.sample(rng, m))
 
     def enumerate(self):
         self._check_enumerable()
@@ -332,19 +362,141 @@ class ShareDemandSpace(ActionSpace):
 
 
 class PriceOfferSpace(ActionSpace):
-    """Price functions p: X^n → P. Sampling draws an additive function with grid/interval entries."""
+    """Price functions p: X^n → P, every bundle price p(x) in P (the grid P^Δ or the interval).
+
+    JSX §3.3.2 prices every joint choice; with a price grid P^Δ (§5.3.1) each
+    of the |X|^n prices must lie on it. For an additive offer
+    p(x) = c + Σ_k t_k(x_k) that is checked without listing X^n: the bundle
+    prices range over [c + Σ_k min t_k, c + Σ_k max t_k], and on an evenly
+    spaced grid g_0 + ℤΔ every p(x) is on the lattice iff p(x_0) is and every
+    difference t_k(x) − t_k(x') is a multiple of Δ. A non-additive part
+    (``extra``), or an uneven grid, is checked bundle by bundle (|X|^n at most
+    the environment's enumeration limit, as the responder enumerates anyway).
+    """
 
     def __init__(self, n_open: int, n_choices: int, prices: ValueSet):
         self.n_open, self.n_choices, self.prices = n_open, n_choices, prices
+        self.size = _power(prices.size, _power(n_choices, n_open)) if prices.grid is not None else math.inf
 
     def contains(self, a) -> bool:
-        return (isinstance(a, PriceOffer) and np.asarray(a.table).shape == (self.n_open, self.n_choices)
-                and np.isfinite(a.constant) and bool(np.all(np.isfinite(a.table))))
+        if not (isinstance(a, PriceOffer) and np.asarray(a.table).shape == (self.n_open, self.n_choices)
+                and np.isfinite(a.constant) and bool(np.all(np.isfinite(a.table)))):
+            return False
+        return self.bundle_prices_ok(a)
+
+    def bundle_prices_ok(self, a: PriceOffer) -> bool:
+        P = self.prices
+        t = np.asarray(a.table, dtype=float)
+        if a.extra is None and (P.grid is None or P.step is not None):
+            lo = a.constant + float(t.min(axis=1).sum()) if t.size else a.constant
+            hi = a.constant + float(t.max(axis=1).sum()) if t.size else a.constant
+            tol = 1e-9 * max(1.0, abs(lo), abs(hi))
+            if lo < P.low - tol or hi > P.high + tol:
+                return False
+            if P.grid is None:
+                return True
+            base = a.constant + float(t[:, 0].sum())                  # p at x = (0, …, 0)
+            return bool(P.on_lattice(base)) and bool(np.all(P.on_lattice(P.low + (t - t[:, :1]))))
+        if _power(self.n_choices, self.n_open) > MAX_BUNDLES:
+            raise ParameterError("offer", "a non-additive price function (or an uneven price grid) is checked "
+                                          f"bundle by bundle; |X|^n must be at most {MAX_BUNDLES}")
+        return all(P.contains(a.price(np.array(x, dtype=np.intp)))
+                   for x in itertools.product(range(self.n_choices), repeat=self.n_open))
+
+    def snap(self, offer: PriceOffer, offerer: str) -> PriceOffer:
+        """The offer moved into P in the responder's favour, so a responder who accepts ``offer`` accepts it.
+
+        Alice (paid p) rounds prices down, Bob (paying p) up — as share-demanding offers floor the demand
+        to V^{n,Δ}. Additive offers stay additive: each t_k(x) − min_x t_k is rounded to a multiple of Δ,
+        the base c + Σ min t_k to the lattice and then moved into [low, high]; if the spread of bundle
+        prices is wider than P, the items' increments are cut, in order, to what fits. A non-additive
+        offer becomes the function x ↦ (p(x) clipped into P, rounded to the grid).
+        """
+        P = self.prices
+        down = offerer == "a"
+        if offer.extra is not None or (P.grid is not None and P.step is None):
+            return PriceOffer(0.0, np.zeros((self.n_open, self.n_choices)), extra=SnappedPrice(offer, P, down))
+        t = np.asarray(offer.table, dtype=float)
+        mins = t.min(axis=1, keepdims=True) if t.size else np.zeros((self.n_open, 1))
+        inc = t - mins
+        base = offer.constant + float(mins.sum())
+        step = P.step
+        if step:
+            inc = (np.floor(inc / step + 1e-9) if down else np.ceil(inc / step - 1e-9)) * step
+            k = (base - P.low) / step
+            base = P.low + (math.floor(k + 1e-9) if down else math.ceil(k - 1e-9)) * step
+        elif step == 0.0:
+            inc = np.zeros_like(inc)
+        base = min(max(base, P.low), P.high)
+        room = P.high - base
+        for k in range(inc.shape[0]):                  # cut increments that do not fit above the base
+            if inc[k].max() > room:
+                cap = math.floor(room / step + 1e-9) * step if step else room
+                inc[k] = np.minimum(inc[k], cap)
+            room -= inc[k].max()
+        return PriceOffer(base, inc)
 
     def sample(self, rng):
-        # The function space has no uniform distribution; an additive offer with
-        # entries drawn uniformly from P per item is the documented stand-in.
-        return PriceOffer(0.0, self.prices.sample(rng, (self.n_open, self.n_choices)))
+        """A uniformly random price function (JSX §5.3.1 trembles: uniform over the feasible offers).
+
+        "Uniform" over {p: X^n → P}: the |X|^n bundle prices i.i.d. uniform on P — on a grid P^Δ every
+        one of the |P|^(|X|^n) functions equally likely, on an interval the uniform (product) measure.
+        That needs the |X|^n prices stored, so it is drawn while |X|^n ≤ ``MAX_UNIFORM_BUNDLES``; beyond,
+        the stand-in is an additive function: a base price uniform on P, and per item and choice an
+        increment uniform on the multiples of Δ (or reals) in [0, (high − base)/n], so that every bundle
+        price stays in P — the documented limit of what the space allows without listing X^n.
+        """
+        P = self.prices
+        bundles = _power(self.n_choices, self.n_open)
+        if bundles <= MAX_UNIFORM_BUNDLES:
+            return PriceOffer(0.0, np.zeros((self.n_open, self.n_choices)),
+                              extra=BundlePrices(self.n_choices, np.asarray(P.sample(rng, int(bundles)), dtype=float)))
+        base = float(P.sample(rng))
+        room = (P.high - base) / max(self.n_open, 1)
+        shape = (self.n_open, self.n_choices)
+        if P.grid is None:
+            inc = rng.uniform(0.0, room, size=shape)
+        elif P.step:
+            inc = rng.integers(0, math.floor(room / P.step + 1e-9) + 1, size=shape) * P.step
+        else:    # an uneven grid: bundle prices must be listed, which |X|^n forbids here
+            inc = np.zeros(shape)
+        return PriceOffer(base, inc)
+
+
+#: Largest |X|^n whose bundle prices a combinatorial offer space checks one by one.
+MAX_BUNDLES = 1 << 20
+#: Largest |X|^n for which a tremble draws every bundle price (a uniformly random price function).
+MAX_UNIFORM_BUNDLES = 1 << 10
+
+
+@dataclass(frozen=True, eq=False)
+class BundlePrices:
+    """x ↦ prices[x as a base-|X| number]: a price function listed bundle by bundle (small |X|^n)."""
+
+    n_choices: int
+    prices: np.ndarray
+
+    def __call__(self, x: tuple) -> float:
+        i = 0
+        for c in x:
+            i = i * self.n_choices + int(c)
+        return float(self.prices[i])
+
+    def key(self) -> str:
+        return digest(self.prices)
+
+
+@dataclass(frozen=True, eq=False)
+class SnappedPrice:
+    """x ↦ ``offer.price(x)`` clipped into P and rounded to its grid (down when ``down``, else up)."""
+
+    offer: PriceOffer
+    prices: ValueSet
+    down: bool
+
+    def __call__(self, x: tuple) -> float:
+        p = min(max(self.offer.price(np.asarray(x, dtype=np.intp)), self.prices.low), self.prices.high)
+        return self.prices.floor(p) if self.down else self.prices.ceil(p)
 
 
 class AcceptChoiceSpace(ActionSpace):
@@ -367,10 +519,21 @@ class AcceptChoiceSpace(ActionSpace):
         return ch is not None and ch.shape == (self.n_open,) and bool(np.all((ch >= 0) & (ch < self.n_choices)))
 
     def sample(self, rng):
-        # JSX §5.3.1: a trembling responder puts γ/2 on accept and γ/2 on reject.
+        """JSX §5.3.1: a trembling responder puts γ/2 on reject and γ/2 on accepting, the acceptance
+        uniform over what it can choose: x ∈ X^m, or under reopening (§4.4) per item a choice in X or
+        "leave it open" — (|X|+1)^m − 1 acceptances (not every item deferred), each equally likely."""
         if rng.random() < 0.5:
             return REJECT
-        return Accept(rng.integers(self.n_choices, size=self.n_open))
+        if not self.reopening:
+            return Accept(rng.integers(self.n_choices, size=self.n_open))
+        while True:     # rejection sampling: at most a (|X|+1)^−m chance of a redraw
+            pick = rng.integers(self.n_choices + 1, size=self.n_open)
+            defer = pick == self.n_choices
+            if not defer.all():
+                break
+        if not defer.any():
+            return Accept(pick)
+        return Accept(np.where(defer, 0, pick), defer)
 
     def enumerate(self):
         self._check_enumerable()

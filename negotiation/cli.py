@@ -249,6 +249,7 @@ DEMO_SCENARIOS = {"rugs-second-best": 500, "rugs-example-1": 300, "example-2": 1
                   "gm-shuttle": 500, "gm-back-and-forth": 500, "gm-static": 1000, "gm-single-round": 500,
                   "gm-partnership": 500, "gm-general-priors": 500, "gm-private-information": 500}
 DEMO_SCENARIOS.update({"vartiainen-grid": 2000, "peski-random-proposer": 60})   # issue 10: Vartiainen §5 and Pęski §3–4
+DEMO_SCENARIOS["proposition-1"] = 200      # JSX §5.3.1 (issue 12)
 
 
 def cmd_demo(args) -> int:

@@ -28,7 +28,7 @@ class ItemByItemState(AlternatingOffersState):
         space = self.spaces.get("offer")
         if space is None:
             space = self.spaces["offer"] = ItemOfferSpace(self.open_items(), len(self.env.choices),
-                                                          self.protocol.prices(self.env))
+                                                          self.protocol.prices(self.env), self.env.null_choice)
         return space
 
     def response_space(self):

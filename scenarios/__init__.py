@@ -7,3 +7,4 @@ from scenarios import jsx_section61, jsx_theorems45  # noqa: F401,E402
 from scenarios import jsx_theorem4  # noqa: F401,E402
 from scenarios import vartiainen_grid  # noqa: F401,E402
 from scenarios import peski_random_proposer  # noqa: F401,E402
+from scenarios import jsx_proposition1  # noqa: F401,E402

@@ -148,7 +148,9 @@ def test_bayes_update_on_a_frequency_offer_matches_hand_formula():
     offer = FrequencyOffer(np.array([5, 11]), 30.0)
     _, m = _belief_after([(0, "b", offer)], n, gamma)
     match = np.all(m.counts == [5, 11], axis=1)
-    expected = prior * ((1 - gamma) * match + gamma / (n + 1))
+    # Trembles uniform over the whole offer (JSX §5.3.1): γ/(|Φ|·|V|), V = [−288, 288] (no grid: a density);
+    # the intended demand uniform over D = [0, 288] (issue 12, item 1).
+    expected = prior * ((1 - gamma) * match / 288.0 + gamma / ((n + 1) * 576.0))
     expected /= expected.sum()
     np.testing.assert_allclose(m.belief.probs, expected, rtol=1e-9)
     assert m.belief.probs[match][0] > 0.9

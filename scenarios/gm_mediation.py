@@ -53,6 +53,7 @@ from negotiation.mediation.toolkit import (
     static_surplus,
 )
 from negotiation.errors import check_int, check_int_list, check_number, check_number_list
+from negotiation.limits import MAX_ROUNDS
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se
 from negotiation.scenario import TheoryScenario, check_figure, within
@@ -60,7 +61,7 @@ from negotiation.scenario import TheoryScenario, check_figure, within
 #: Checks of the parameters the GM scenarios share.
 _PRICE = partial(check_number, low=0.0, high=1.0, low_open=True, high_open=True)     # a price in (0, 1)
 _BETA_SHAPES = partial(check_number_list, low=0.0, low_open=True, length=2)          # Beta(a, b), a, b > 0
-_ROUNDS = partial(check_int_list, low=1)
+_ROUNDS = partial(check_int_list, low=1, high=MAX_ROUNDS)                                # negotiation.limits
 GM_SPECS = {"figure": check_figure}
 
 
@@ -195,7 +196,7 @@ class GMGeneralPriors(_GMScenario):
     rows = (11, 12)
     defaults = {"buyer_beta": [2.0, 3.0], "seller_beta": [3.0, 2.0], "symmetric_beta": [2.0, 5.0], "rounds": 50}
     param_specs = {**GM_SPECS, "buyer_beta": _BETA_SHAPES, "seller_beta": _BETA_SHAPES,
-                   "symmetric_beta": _BETA_SHAPES, "rounds": partial(check_int, low=1)}
+                   "symmetric_beta": _BETA_SHAPES, "rounds": partial(check_int, low=1, high=MAX_ROUNDS)}
     default_runs = 1500
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):

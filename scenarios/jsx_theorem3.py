@@ -39,6 +39,7 @@ import numpy as np
 from negotiation import registry
 from negotiation.environment import exchange
 from negotiation.errors import ParameterError, check_choice, check_int_list, check_number, check_string
+from negotiation.limits import MAX_GRID, MAX_ITEMS
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se, simulate, summarize
 from negotiation.scenario import Pairing, Scenario, rubinstein_split
@@ -69,7 +70,7 @@ class Theorem3(Scenario):
     rows = (7,)
     defaults = {"discount": 0.9, "ns": DEFAULT_NS, "gamma": 0.04, "gamma_scaling": "1/n", "strategy": "bayesian",
                 "demand_step": 1.0, "max_periods": 100}
-    param_specs = {"ns": partial(check_int_list, low=1), "gamma": partial(check_number, low=0.0),
+    param_specs = {"ns": partial(check_int_list, low=1, high=MAX_ITEMS), "gamma": partial(check_number, low=0.0),
                    "gamma_scaling": partial(check_choice, choices=("1/n", "fixed")),
                    "strategy": partial(check_string, what="a registered strategy name"),
                    "demand_step": check_step}
@@ -118,6 +119,9 @@ class Theorem3(Scenario):
             raise ParameterError("demand_step", f"must be > 0 (or null for an interval), got {step}")
         s_max = env.n_items * float(env.item_surplus.max())
         k = math.floor(s_max / step)
+        if 2 * k + 1 > MAX_GRID:
+            raise ParameterError("demand_step", f"gives {2 * k + 1} demands at n = {env.n_items}; at most {MAX_GRID} "
+                                                f"are allowed (negotiation.limits.MAX_GRID)")
         return (np.arange(-k, k + 1) * step).tolist()
 
     def pairing(self, params, n: int) -> Pairing:

@@ -243,10 +243,20 @@ def cmd_play(args) -> int:
 #: The scenarios ``negotiate demo`` runs, each with the run count it uses (small enough for
 #: the whole demo to take well under two minutes).
 def play_mediation(args, sets: dict) -> int:
-    """One mediated negotiation (GM): Alice is the seller, Bob the buyer; values uniform on [0, 1]."""
+    """One mediated negotiation (GM): Alice is the seller, Bob the buyer; values uniform on [0, 1] unless
+    --set gives buyer_beta / buyer_triangular / seller_beta / seller_triangular."""
     from negotiation.gametree import GameTree
     from negotiation.mediation.engine import MediationModel
 
+    from negotiation.mediation.settings import VALUE_DEFAULTS, VALUE_SPECS, values_from
+
+    if args.env is not None:
+        raise ParameterError("--env", f"{args.protocol} is a GM mediation procedure and has no environment; give "
+                                      "the value distributions with --set buyer_beta=[a,b] / buyer_triangular=c "
+                                      "(and seller_…; uniform when not given)")
+    # Value distributions (negotiation.mediation.settings): drawn from, and the procedure designed for them.
+    priors = {k: VALUE_SPECS[k](k, sets.pop(k)) for k in list(sets) if k in VALUE_DEFAULTS}
+    values = values_from(priors)
     # Parameters that take Python objects (a Schedule, value distributions) have no command-line form.
     declared = registry.parameters_of(registry.PROTOCOLS[args.protocol])
     settable = sorted(k for k, p in declared.items() if registry.declared_check(p) is not None)
@@ -254,10 +264,12 @@ def play_mediation(args, sets: dict) -> int:
         if key in declared and key not in settable:
             raise ParameterError(key, f"takes a Python object and cannot be set with --set; settable for "
                                       f"{args.protocol}: {', '.join(settable) or 'none'}")
+    if values is not None and "values" in declared:
+        sets["values"] = values
     protocol = registry.protocol(args.protocol, **sets)
     tree = GameTree() if args.tree else None
     out = MediationModel(protocol, registry.strategy(args.bob), registry.strategy(args.alice), seed=args.seed,
-                         tree=tree).run()
+                         tree=tree, values=values).run()
     if args.json:
         print(json_dumps(out.record()))
         if tree is not None:
@@ -403,11 +415,12 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--bob", required=True, metavar="S", help="Bob's strategy (the buyer in a mediation procedure)")
     pl.add_argument("--env", default=None, metavar="E",
                     help="the application, for JSX protocols: " + ", ".join(_environment_names())
-                         + " (default exchange)")
+                         + " (default exchange); refused for GM procedures, which have none")
     pl.add_argument("--set", action="append", metavar="KEY=VALUE",
                     help="change a parameter of the environment (n_items, discount, discount_a, discount_b) "
                          "or of the protocol (e.g. max_periods, recognition, p_alice, price_grid, reopening; "
-                         "p, T, rounds for mediation); repeatable")
+                         "p, T, rounds for mediation, and the value distributions buyer_beta=[a,b], "
+                         "buyer_triangular=c, seller_beta=[a,b], seller_triangular=c); repeatable")
     pl.add_argument("--seed", type=seed_value, default=0, metavar="S",
                     help="seed of all randomness, an integer >= 0 (default 0)")
     pl.add_argument("--json", action="store_true", help="print one strict JSON object: the outcome and history")

@@ -292,3 +292,19 @@ def test_readme_strategy_plays_from_the_command_line(tmp_path, capsys):
                  "--seed", "0", "--json", "--strategies", str(path)]) == 0
     rec = json.loads(capsys.readouterr().out, parse_constant=reject)
     assert rec["payoff_b"] == pytest.approx(0.9 * 10 / 1.9)       # as in test_play_loads_a_users_strategy_module
+
+
+# ------------------------------------------------------------------ 5. rugs-second-best's types are settable
+def test_rugs_second_best_takes_types_and_probabilities(capsys):
+    from negotiation.mechanism import exchange_second_best
+
+    assert main(["run", "rugs-second-best", "--runs", "400", "--json", "--set", "p_seller=[0.6,0.4]",
+                 "--set", "p_buyer=[0.4,0.6]"]) in (0, 1)
+    res = json.loads(capsys.readouterr().out, parse_constant=reject)
+    # first best by hand: P(c=0)·(0.4·2 + 0.6·10) + P(c=8)·0.6·(10 − 8) = 0.6·6.8 + 0.4·1.2 = 4.56
+    assert res["theory"]["first_best"] == pytest.approx(4.56)
+    lp = exchange_second_best([0, 8], [2, 10], [0.6, 0.4], [0.4, 0.6]).expected_surplus
+    assert res["theory"]["second_best"] == pytest.approx(lp) and lp < 4.56 - 1e-6
+    assert all(c["passed"] for c in res["checks"])
+    assert main(["run", "rugs-second-best", "--set", "seller_costs=[0,4,8]"]) == 2
+    _one_line_error(capsys, "p_seller")

@@ -490,7 +490,15 @@ def main(argv=None) -> int:
 
 
 def _exit_now(status: int) -> None:
-    """Flush what was printed and end the process without the interpreter's slow teardown (Ctrl-C)."""
+    """Flush what was printed and end the process without the interpreter's slow teardown (Ctrl-C).
+
+    multiprocessing's own exit handler still runs: it releases the semaphore behind tqdm's lock, which
+    its resource tracker would otherwise report as leaked, after our one line.
+    """
+    if "multiprocessing" in sys.modules:
+        from multiprocessing import util
+
+        util._exit_function()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -76,15 +76,23 @@ class Columns:
 
     def add(self, record: dict) -> None:
         if self.cols is None:
-            self.cols = {k: np.empty(self.runs, dtype=_dtype(v)) for k, v in record.items()}
+            # numpy columns for numbers (untouched pages cost nothing); a list for anything else, since an
+            # object array is filled with None pointers up front
+            self.cols = {k: [] if _dtype(v) is object else np.empty(self.runs, dtype=_dtype(v))
+                         for k, v in record.items()}
             self.ints = {k for k, v in record.items()
                          if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))}
         for k, v in record.items():
-            self.cols[k][self.n] = v
+            col = self.cols[k]
+            if isinstance(col, list):
+                col.append(v)
+            else:
+                col[self.n] = v
         self.n += 1
 
     def frame(self) -> pd.DataFrame:
-        cols = {k: v[:self.n] for k, v in (self.cols or {}).items()}
+        cols = {k: np.array(v, dtype=object) if isinstance(v, list) else v[:self.n]
+                for k, v in (self.cols or {}).items()}
         for k in self.ints:
             if np.all(np.isfinite(cols[k])) and np.all(cols[k] == np.round(cols[k])):
                 cols[k] = cols[k].astype(np.int64)

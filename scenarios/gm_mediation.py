@@ -171,8 +171,10 @@ class GMShuttle(_GMScenario):
         fb = first_best_surplus(vals)
         lo, hi = admissible_prices(vals)
         shuttle = {"name": "shuttle", "params": {"p": p, "T": T}}
-        df, outs = _play(shuttle, "stop-at-value", "stop-at-value", runs, [seed, 0], values=vals, keep=True,
-                         tree=tree)
+        # the outcomes themselves only for the figure (kept, they grow with the runs)
+        played = _play(shuttle, "stop-at-value", "stop-at-value", runs, [seed, 0], values=vals,
+                       keep=bool(params["figure"]), tree=tree)
+        df, outs = played if params["figure"] else (played, None)
         eb, es = efficient_payoffs(p, vals)
         chk = check_schedule(p, Schedule.linear(p, T), vals)
         pairings = [_pairing(f"shuttle, p = {p:g}: stop-at-value vs stop-at-value"

@@ -136,7 +136,20 @@ class Theorem3(Scenario):
                        alice_params=strat, bob_params=dict(strat))
 
     def pairings(self, params):
-        return [self.pairing(params, n) for n in self.ns(params)]
+        ns = self.ns(params)
+        self.check_grid_size(params, max(ns))       # before the first batch, not at the largest n
+        return [self.pairing(params, n) for n in ns]
+
+    def check_grid_size(self, params, n: int) -> None:
+        """The demand grid at ``n`` items must fit negotiation.limits.MAX_GRID (counted, not built)."""
+        step = params.get("demand_step")
+        if params.get("demand_grid") is not None or step is None:
+            return
+        s_max = n * float(self.environment(params, 1).item_surplus.max())
+        k = math.floor(s_max / float(step))
+        if 2 * k + 1 > MAX_GRID:
+            raise ParameterError("demand_step", f"gives {2 * k + 1} demands at n = {n}; at most {MAX_GRID} "
+                                                f"are allowed (negotiation.limits.MAX_GRID)")
 
     def frequency_protocol(self, params, env):
         """The frequency protocol with this scenario's demand grid V^{n,Δ} for ``env``."""
@@ -152,6 +165,7 @@ class Theorem3(Scenario):
         runs = self.checked_runs(runs)
         params = self.parameters(overrides)
         ns = self.ns(params)
+        self.check_grid_size(params, max(ns))       # before the first batch, not at the largest n
         results = []
         for i, n in enumerate(ns):
             env = self.environment(params, n)

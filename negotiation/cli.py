@@ -1,13 +1,16 @@
 """The ``negotiate`` command.
 
     negotiate list
-    negotiate run SCENARIO [--set KEY=VALUE ...] [--runs N] [--seed S] [--json] [--tree FILE]
+    negotiate run SCENARIO [--set KEY=VALUE ...] [--runs N] [--seed S] [--json] [--tree FILE] [--strategies MODULE]
     negotiate play --protocol P --alice S --bob S [--env E] [--set KEY=VALUE ...] [--seed S] [--json] [--tree FILE]
+                   [--strategies MODULE]
     negotiate demo [--out DIR] [--runs N]
     negotiate check --protocol P --alice S --bob S [--env E] [--set KEY=VALUE ...] [--off-path RULE] [--json] [--efg FILE]
 
-Errors in the user's input (unknown names, bad values, malformed ``--set``)
-print one line on stderr and exit with status 2, without a traceback.
+Exit status: 0 when everything ran (and, for ``run`` and ``demo``, every check passed), 1 when
+a check failed, 2 for bad input (unknown names, bad values, malformed ``--set``, an output
+path that cannot be written: one line on stderr, no traceback), 130 on Ctrl-C. JSON output is
+strict: ``null``, never ``NaN``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 
 from negotiation import registry
 from negotiation.errors import IllegalAction, ParameterError
+from negotiation.strictjson import dumps as json_dumps
 
 
 # ------------------------------------------------------------------ --set
@@ -55,7 +59,11 @@ def _table(rows: list[tuple]) -> None:
 
 
 def cmd_list(args) -> int:
+    from negotiation.environment import ENVIRONMENTS
+
     registry.load_builtins()
+    print("Environments (play --env):")
+    _table([(name, (fn.__doc__ or "").strip().splitlines()[0]) for name, fn in ENVIRONMENTS.items()])
     print("Protocols:")
     _table([(name, cls.section, (cls.__doc__ or "").strip().splitlines()[0])
             for name, cls in sorted(registry.PROTOCOLS.items())])
@@ -103,13 +111,57 @@ def check_output_path(name: str, path: str, suffixes: tuple = ()) -> str:
         raise ParameterError(name, f"the directory {str(target.parent)!r} of {path!r} does not exist")
     if suffixes and target.suffix not in suffixes:
         raise ParameterError(name, f"must end in {' or '.join(suffixes)}, got {path!r}")
+    probe_writable(name, target)
     return path
+
+
+def probe_writable(name: str, target: Path) -> None:
+    """Open ``target`` for appending (removing it again if it did not exist): an unwritable path is a
+    one-line error before the work starts, not a traceback after it."""
+    existed = target.exists()
+    try:
+        with open(target, "a"):
+            pass
+    except OSError as e:
+        raise ParameterError(name, f"cannot write {str(target)!r}: {e.strerror or e}") from None
+    if not existed:
+        target.unlink(missing_ok=True)
+
+
+def check_output_dir(name: str, path: str) -> Path:
+    """A directory to write into: created if missing, and writable (checked before anything runs)."""
+    out = Path(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ParameterError(name, f"cannot create the directory {path!r}: {e.strerror or e}") from None
+    probe_writable(name, out / ".negotiate-write-test")
+    return out
+
+
+def load_user_strategies(args) -> None:
+    """``--strategies MODULE`` (repeatable): a dotted module name or a .py file whose
+    ``@register_strategy`` classes join the registry before any name is looked up."""
+    if getattr(args, "strategies", None):
+        registry.load_strategy_modules(args.strategies)
+
+
+def write_file(name: str, path, text: str) -> None:
+    """Write ``text`` to ``path``; failure is a one-line ParameterError naming the option."""
+    try:
+        Path(path).write_text(text)
+    except OSError as e:
+        raise ParameterError(name, f"cannot write {str(path)!r}: {e.strerror or e}") from None
 
 
 TREE_SUFFIXES = (".json", ".graphml")
 
 
 def cmd_run(args) -> int:
+    """Exit 0 when every check passed, 1 when one failed (the result is printed either way)."""
+    from negotiation.runner import progress_bars
+
+    load_user_strategies(args)
     sc = registry.scenario(args.scenario)()
     overrides = parse_sets(args.set)
     tree = None
@@ -117,21 +169,25 @@ def cmd_run(args) -> int:
         check_output_path("--tree", args.tree, TREE_SUFFIXES)
         from negotiation.gametree import GameTree
         tree = GameTree()
-    result = sc.run(runs=args.runs, seed=args.seed, overrides=overrides, progress=not args.json, tree=tree)
-    if tree is not None:
-        _write_tree(tree, args.tree)
+    with progress_bars(not args.json):
+        result = sc.run(runs=args.runs, seed=args.seed, overrides=overrides, progress=not args.json, tree=tree)
     if args.json:
-        print(json.dumps(result, default=float))
+        print(json_dumps(result))
     else:
         print_result(result)
-    return 0
+    if tree is not None:        # after the results are out: a write that fails loses nothing
+        _write_tree(tree, args.tree)
+    return 1 if any(not c["passed"] for c in result["checks"]) else 0
 
 
 def _write_tree(tree, path: str) -> None:
-    if path.endswith(".graphml"):
-        tree.to_graphml(path)
-    else:
-        tree.to_json(path)
+    try:
+        if path.endswith(".graphml"):
+            tree.to_graphml(path)
+        else:
+            tree.to_json(path)
+    except OSError as e:
+        raise ParameterError("--tree", f"cannot write {path!r}: {e.strerror or e}") from None
 
 
 ENV_KEYS = ("n_items", "discount", "discount_a", "discount_b")
@@ -145,27 +201,29 @@ def cmd_play(args) -> int:
     sets = parse_sets(args.set)
     if args.tree:
         check_output_path("--tree", args.tree, TREE_SUFFIXES)
+    load_user_strategies(args)
     registry.load_builtins()
     from negotiation.mediation.engine import MediationProtocol
 
     if isinstance(registry.PROTOCOLS.get(args.protocol), type) and \
             issubclass(registry.PROTOCOLS[args.protocol], MediationProtocol):
         return play_mediation(args, sets)
-    if args.env not in ENVIRONMENTS:
-        raise ParameterError("--env", f"unknown environment {args.env!r}; choose one of {', '.join(ENVIRONMENTS)}")
+    env_name = args.env or "exchange"
+    if env_name not in ENVIRONMENTS:
+        raise ParameterError("--env", f"unknown environment {env_name!r}; choose one of {', '.join(ENVIRONMENTS)}")
     env_kw = {k: sets.pop(k) for k in ENV_KEYS if k in sets}
-    env = ENVIRONMENTS[args.env](**env_kw)
+    env = ENVIRONMENTS[env_name](**env_kw)
     protocol = registry.protocol(args.protocol, **sets) if sets else registry.protocol(args.protocol)
     tree = GameTree() if args.tree else None
     model = NegotiationModel(env, protocol, registry.strategy(args.alice), registry.strategy(args.bob),
                              seed=args.seed, tree=tree, collect=True)
     out = model.run()
-    if tree is not None:
-        _write_tree(tree, args.tree)
     record = out.record()
     if args.json:
         record["history"] = [{"period": t, "role": r, "action": a.key()} for t, r, a in model.state.history]
-        print(json.dumps(record, default=float))
+        print(json_dumps(record))
+        if tree is not None:
+            _write_tree(tree, args.tree)
         return 0
     st = model.state
     print(f"{protocol.name} on {env.name} (n = {env.n_items}); Alice plays {args.alice}, Bob plays {args.bob}")
@@ -176,7 +234,10 @@ def cmd_play(args) -> int:
     if len(st.history) > 40:
         print(f"  … {len(st.history) - 40} more moves")
     print(f"payoffs: Alice {out.payoff_a:.4f}, Bob {out.payoff_b:.4f}; first best {out.first_best:.4f}; "
-          f"efficiency {out.efficiency:.4f}; agreed at t = {out.agreement_period}")
+          f"efficiency {out.efficiency:.4f}; "
+          + (f"agreed at t = {out.agreement_period}" if out.agreed else "no agreement"))
+    if tree is not None:
+        _write_tree(tree, args.tree)
     return 0
 
 
@@ -212,10 +273,20 @@ def cmd_check(args) -> int:
 #: The scenarios ``negotiate demo`` runs, each with the run count it uses (small enough for
 #: the whole demo to take well under two minutes).
 def play_mediation(args, sets: dict) -> int:
-    """One mediated negotiation (GM): Alice is the seller, Bob the buyer; values uniform on [0, 1]."""
+    """One mediated negotiation (GM): Alice is the seller, Bob the buyer; values uniform on [0, 1] unless
+    --set gives buyer_beta / buyer_triangular / seller_beta / seller_triangular."""
     from negotiation.gametree import GameTree
     from negotiation.mediation.engine import MediationModel
 
+    from negotiation.mediation.settings import VALUE_DEFAULTS, VALUE_SPECS, values_from
+
+    if args.env is not None:
+        raise ParameterError("--env", f"{args.protocol} is a GM mediation procedure and has no environment; give "
+                                      "the value distributions with --set buyer_beta=[a,b] / buyer_triangular=c "
+                                      "(and seller_…; uniform when not given)")
+    # Value distributions (negotiation.mediation.settings): drawn from, and the procedure designed for them.
+    priors = {k: VALUE_SPECS[k](k, sets.pop(k)) for k in list(sets) if k in VALUE_DEFAULTS}
+    values = values_from(priors)
     # Parameters that take Python objects (a Schedule, value distributions) have no command-line form.
     declared = registry.parameters_of(registry.PROTOCOLS[args.protocol])
     settable = sorted(k for k, p in declared.items() if registry.declared_check(p) is not None)
@@ -223,14 +294,16 @@ def play_mediation(args, sets: dict) -> int:
         if key in declared and key not in settable:
             raise ParameterError(key, f"takes a Python object and cannot be set with --set; settable for "
                                       f"{args.protocol}: {', '.join(settable) or 'none'}")
+    if values is not None and "values" in declared:
+        sets["values"] = values
     protocol = registry.protocol(args.protocol, **sets)
     tree = GameTree() if args.tree else None
     out = MediationModel(protocol, registry.strategy(args.bob), registry.strategy(args.alice), seed=args.seed,
-                         tree=tree).run()
-    if tree is not None:
-        _write_tree(tree, args.tree)
+                         tree=tree, values=values).run()
     if args.json:
-        print(json.dumps(out.record(), default=float))
+        print(json_dumps(out.record()))
+        if tree is not None:
+            _write_tree(tree, args.tree)
         return 0
     print(f"{protocol.name} ({protocol.section}); seller (Alice) plays {args.alice}, buyer (Bob) plays {args.bob}")
     print(f"values: seller {out.v_seller:.4f}, buyer {out.v_buyer:.4f}")
@@ -240,6 +313,8 @@ def play_mediation(args, sets: dict) -> int:
     price = f" at price {out.price:.4f}" if out.traded else ""
     print(f"{'trade' if out.traded else 'no trade'}{price}; payoffs: seller {out.seller_payoff:.4f}, "
           f"buyer {out.buyer_payoff:.4f}; surplus {out.surplus:.4f} of first best {out.first_best:.4f}")
+    if tree is not None:
+        _write_tree(tree, args.tree)
     return 0
 
 
@@ -255,9 +330,9 @@ DEMO_SCENARIOS["proposition-1"] = 200      # JSX §5.3.1 (issue 12)
 def cmd_demo(args) -> int:
     from negotiation.gametree import GameTree
     from negotiation.plots import plot_tree
+    from negotiation.runner import progress_bars
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_output_dir("--out", args.out)
     registry.load_builtins()
     failed = []
     for name, runs in DEMO_SCENARIOS.items():
@@ -268,10 +343,11 @@ def cmd_demo(args) -> int:
         figure = out / f"{name}.png"
         # Scenarios that draw from their own run's internals take the figure path as an option.
         overrides = {"figure": str(figure)} if "figure" in getattr(sc, "options", {}) else None
-        result = sc.run(runs=args.runs or runs, seed=args.seed, overrides=overrides, progress=True, tree=tree)
+        with progress_bars(True):
+            result = sc.run(runs=args.runs or runs, seed=args.seed, overrides=overrides, progress=True, tree=tree)
         print_result(result)
         print()
-        (out / f"{name}.json").write_text(json.dumps(result, indent=1, default=float))
+        write_file("--out", out / f"{name}.json", json_dumps(result, indent=1))
         if overrides is None:
             sc.plot(result, figure)
         if tree is not None:
@@ -305,36 +381,83 @@ def seed_value(text: str) -> int:
     return v
 
 
+def runs_value(text: str) -> int:
+    """--runs: an integer >= 2 (standard errors need two runs)."""
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 2, got {text!r}") from None
+    if v < 2:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 2 (standard errors need two runs), got {v}")
+    return v
+
+
 def _usage_line(message: str) -> str:
     """argparse's "argument --runs: invalid int value: 'abc'" as "--runs: invalid int value: 'abc'"."""
     message = " ".join(message.split())
     return message[len("argument "):] if message.startswith("argument ") else message
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="negotiate", description="Agent-based negotiation game engine.")
-    sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="protocols, strategies, scenarios").set_defaults(func=cmd_list)
+EPILOG = """exit status: 0 all ran and every check passed; 1 a check failed; 2 bad input (one line on
+stderr, no traceback); 130 interrupted (Ctrl-C).  `negotiate list` names every environment,
+protocol, strategy and scenario; `negotiate COMMAND --help` describes each command's options."""
 
-    r = sub.add_parser("run", help="run a scenario by name")
-    r.add_argument("scenario")
-    r.add_argument("--set", action="append", metavar="KEY=VALUE", help="change a parameter (repeatable)")
-    r.add_argument("--runs", type=int, default=None)
-    r.add_argument("--seed", type=seed_value, default=0)
-    r.add_argument("--json", action="store_true", help="print one JSON object")
-    r.add_argument("--tree", metavar="FILE", help="write the merged game tree (.json or .graphml)")
+SET_HELP = ("change a parameter, repeatable; VALUE is JSON (0.9, [1,2], true, \"text\") or plain text. "
+            "An unknown KEY is an error listing the parameters there are")
+STRATEGIES_HELP = ("import your own strategies first: a dotted module name (importable from the current "
+                   "directory) or a .py file whose @register_strategy classes join the registry; repeatable")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="negotiate", description="Agent-based negotiation game engine: two parties with private "
+                "information negotiate under a protocol, each driven by a strategy; scenarios reproduce the "
+                "papers' results beside the theory's numbers.", epilog=EPILOG,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True, metavar="command")
+    sub.add_parser("list", help="environments, protocols, strategies and scenarios, one line each",
+                   description="List every environment, protocol, strategy and scenario with its paper "
+                               "section.").set_defaults(func=cmd_list)
+
+    r = sub.add_parser("run", help="run a scenario (a paper's result) and check it",
+                       description="Run a scenario: simulate its pairings, print simulated means ± standard "
+                                   "errors beside the theory's numbers, and check the paper's claims. Exit 1 "
+                                   "when a check fails.", epilog=EPILOG)
+    r.add_argument("scenario", help="a scenario name: " + ", ".join(_scenario_names()))
+    r.add_argument("--set", action="append", metavar="KEY=VALUE", help=SET_HELP)
+    r.add_argument("--runs", type=runs_value, default=None, metavar="N",
+                   help="negotiations per pairing, an integer >= 2 (default: the scenario's own)")
+    r.add_argument("--seed", type=seed_value, default=0, metavar="S",
+                   help="seed of all randomness, an integer >= 0 (default 0): same seed, same result")
+    r.add_argument("--json", action="store_true", help="print one strict JSON object (null, never NaN) "
+                                                        "instead of the table, and no progress bars")
+    r.add_argument("--tree", metavar="FILE", help="also write the merged game tree of every play "
+                                                  "(FILE ending in .json or .graphml)")
+    r.add_argument("--strategies", action="append", metavar="MODULE", help=STRATEGIES_HELP)
     r.set_defaults(func=cmd_run)
 
-    pl = sub.add_parser("play", help="play one negotiation and print its history "
-                                     "(mediation procedures: Alice is the seller, Bob the buyer)")
-    pl.add_argument("--protocol", required=True)
-    pl.add_argument("--alice", required=True)
-    pl.add_argument("--bob", required=True)
-    pl.add_argument("--env", default="exchange")
-    pl.add_argument("--set", action="append", metavar="KEY=VALUE")
-    pl.add_argument("--seed", type=seed_value, default=0)
-    pl.add_argument("--json", action="store_true")
-    pl.add_argument("--tree", metavar="FILE")
+    pl = sub.add_parser("play", help="play one negotiation and print its history",
+                        description="Play one negotiation and print its moves, payoffs and efficiency. JSX "
+                                    "protocols run on an environment (--env); GM mediation procedures (shuttle, "
+                                    "back-and-forth, single-round, static-mediation, posted-price, partnership) "
+                                    "have none: Alice is the seller, Bob the buyer, and values are uniform on "
+                                    "[0, 1] unless --set gives their distributions.", epilog=EPILOG)
+    pl.add_argument("--protocol", required=True, metavar="P", help="a protocol name (see `negotiate list`)")
+    pl.add_argument("--alice", required=True, metavar="S",
+                    help="Alice's strategy (the seller in a mediation procedure)")
+    pl.add_argument("--bob", required=True, metavar="S", help="Bob's strategy (the buyer in a mediation procedure)")
+    pl.add_argument("--env", default=None, metavar="E",
+                    help="the application, for JSX protocols: " + ", ".join(_environment_names())
+                         + " (default exchange); refused for GM procedures, which have none")
+    pl.add_argument("--set", action="append", metavar="KEY=VALUE",
+                    help="change a parameter of the environment (n_items, discount, discount_a, discount_b) "
+                         "or of the protocol (e.g. max_periods, recognition, p_alice, price_grid, reopening; "
+                         "p, T, rounds for mediation, and the value distributions buyer_beta=[a,b], "
+                         "buyer_triangular=c, seller_beta=[a,b], seller_triangular=c); repeatable")
+    pl.add_argument("--seed", type=seed_value, default=0, metavar="S",
+                    help="seed of all randomness, an integer >= 0 (default 0)")
+    pl.add_argument("--json", action="store_true", help="print one strict JSON object: the outcome and history")
+    pl.add_argument("--tree", metavar="FILE", help="also write the play's game tree (.json or .graphml)")
+    pl.add_argument("--strategies", action="append", metavar="MODULE", help=STRATEGIES_HELP)
     pl.set_defaults(func=cmd_play)
 
     ck = sub.add_parser("check", help="is a strategy profile an equilibrium of the finite game? (exit 0 yes, "
@@ -355,31 +478,83 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--efg", metavar="FILE", help="also write the game as a Gambit .efg file")
     ck.set_defaults(func=cmd_check)
 
-    d = sub.add_parser("demo", help="run the default scenarios and write figures")
-    d.add_argument("--out", default="out")
-    d.add_argument("--runs", type=int, default=None, help="runs per pairing (default: each scenario's own)")
-    d.add_argument("--seed", type=seed_value, default=0)
+    d = sub.add_parser("demo", help="run the default scenarios and write figures and JSON",
+                       description="Run every default scenario with a small number of runs, print each, and "
+                                   "write a figure and a JSON file per scenario to --out. Exit 1 when a check "
+                                   "fails.", epilog=EPILOG)
+    d.add_argument("--out", default="out", metavar="DIR",
+                   help="directory for figures and JSON (created if missing; default out)")
+    d.add_argument("--runs", type=runs_value, default=None, metavar="N",
+                   help="runs per pairing, an integer >= 2 (default: each scenario's own)")
+    d.add_argument("--seed", type=seed_value, default=0, metavar="S", help="seed, an integer >= 0 (default 0)")
     d.set_defaults(func=cmd_demo)
     return p
 
 
+def _scenario_names() -> list[str]:
+    try:
+        registry.load_builtins()
+    except ParameterError:      # a broken plugin: the command itself reports it in one line
+        pass
+    return sorted(registry.SCENARIOS)
+
+
+def _environment_names() -> list[str]:
+    from negotiation.environment import ENVIRONMENTS
+
+    return list(ENVIRONMENTS)
+
+
 def main(argv=None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(argv)     # imports the built-ins: Ctrl-C may come here too
     except UsageError as e:
         print(f"negotiate: error: {_usage_line(str(e))}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        args = None
     try:
+        if args is None:
+            raise KeyboardInterrupt
         return args.func(args)
     except (ParameterError, IllegalAction) as e:
         print(f"negotiate: error: {' '.join(str(e).split())}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("negotiate: interrupted", file=sys.stderr)
+        if argv is None:      # the command line: stop now; tearing down numpy, scipy, pandas… takes seconds
+            _exit_now(130)
         return 130
     except BrokenPipeError:   # `negotiate list | head`: the reader left; nothing to report
         sys.stdout = open(os.devnull, "w")
         return 0
+    except MemoryError:
+        print("negotiate: error: out of memory; use smaller sizes or fewer runs", file=sys.stderr)
+        return 1
+    except Exception as e:    # a bug, not bad input: one line, the traceback on request
+        if os.environ.get("NEGOTIATE_TRACEBACK"):
+            raise
+        print(f"negotiate: internal error: {type(e).__name__}: {' '.join(str(e).split())} "
+              f"(set NEGOTIATE_TRACEBACK=1 to see the traceback)", file=sys.stderr)
+        return 70
+
+
+def _exit_now(status: int) -> None:
+    """Flush what was printed and end the process without the interpreter's slow teardown (Ctrl-C).
+
+    multiprocessing's own exit handler still runs: it releases the semaphore behind tqdm's lock, which
+    its resource tracker would otherwise report as leaked, after our one line.
+    """
+    if "multiprocessing" in sys.modules:
+        from multiprocessing import util
+
+        util._exit_function()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
 
 
 if __name__ == "__main__":

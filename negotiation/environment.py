@@ -26,6 +26,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from negotiation.errors import ParameterError, check_discount, check_int, check_number, check_number_list
+from negotiation.limits import MAX_ITEMS
 from negotiation.smallarrays import total
 
 #: Largest |X|^n the environment will enumerate for non-additive utilities.
@@ -76,7 +77,7 @@ class Environment:
     welfare: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self):
-        self.n_items = check_int("n_items", self.n_items, 1)
+        self.n_items = check_int("n_items", self.n_items, 1, MAX_ITEMS)     # negotiation.limits
         for name in ("choices", "types_a", "types_b"):
             value = getattr(self, name)
             if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or not hasattr(value, "__iter__"):
@@ -286,7 +287,7 @@ def public_goods(n_items: int = 1, prior=None, discount: float = 0.9, discount_a
     choices = (0, 1)
     check_number_list("benefits", benefits)      # validated; the labels are kept as given
     benefits = tuple(benefits)
-    cost = check_number("cost", cost)
+    cost = check_number("cost", cost, low=0.0)      # a cost: a negative one would be a subsidy
     da, db = _factory_discounts(discount, discount_a, discount_b)
     u = _table(choices, benefits, lambda x, t: (t - cost / 2) if x == 1 else 0.0)
     prior = IIDPrior.uniform(len(benefits), len(benefits)) if prior is None else prior
@@ -315,8 +316,8 @@ def task_assignment(n_items: int = 1, prior=None, discount: float = 0.9, discoun
     choices = ("none", "a", "b", "ab")
     types = (0, 1)
     benefit = check_number("benefit", benefit)
-    solo_cost = check_number("solo_cost", solo_cost)
-    joint_cost = check_number("joint_cost", joint_cost)
+    solo_cost = check_number("solo_cost", solo_cost, low=0.0)     # costs: a negative one would be a gift
+    joint_cost = check_number("joint_cost", joint_cost, low=0.0)
     da, db = _factory_discounts(discount, discount_a, discount_b)
 
     def u_self(x, t, me):

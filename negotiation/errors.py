@@ -156,19 +156,35 @@ def check_number_list(name: str, value, low: float | None = None, high: float | 
     return out
 
 
-def check_int_list(name: str, value, low: int | None = None, min_len: int = 1) -> list[int]:
-    """A list of integers (a single integer is a list of one), each >= low."""
+def check_int_list(name: str, value, low: int | None = None, min_len: int = 1,
+                   high: int | None = None) -> list[int]:
+    """A list of integers (a single integer is a list of one), each in [low, high]."""
     import numpy as np
 
     if _is_bool(value) or isinstance(value, (int, np.integer)):
         value = [value]
-    what = f"a non-empty list of integers{_interval(low, None, False, False)}"
+    what = f"a non-empty list of integers{_interval(low, high, False, False)}"
     if not isinstance(value, (list, tuple)) or len(value) < min_len:
         raise ParameterError(name, f"must be {what}, e.g. [4, 16], got {value!r}")
     out = []
     for v in value:
         try:
-            out.append(check_int(name, v, low))
+            out.append(check_int(name, v, low, high))
         except ParameterError:
             raise ParameterError(name, f"must be {what}; {v!r} is not") from None
     return out
+
+
+def check_seed(name: str, seed):
+    """A seed for ``numpy.random.SeedSequence``: None, an integer >= 0 or a list of them."""
+    import numpy as np
+
+    if seed is None:
+        return None
+    if isinstance(seed, (list, tuple, np.ndarray)):
+        entries = list(np.asarray(seed, dtype=object).ravel()) if isinstance(seed, np.ndarray) else list(seed)
+        if entries and all(isinstance(s, (int, np.integer)) and not _is_bool(s) and s >= 0 for s in entries):
+            return [int(s) for s in entries]
+    elif isinstance(seed, (int, np.integer)) and not _is_bool(seed) and seed >= 0:
+        return int(seed)
+    raise ParameterError(name, f"must be an integer >= 0 (or a list of them), got {seed!r}")

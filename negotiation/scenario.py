@@ -67,6 +67,14 @@ def check_figure(name: str, value) -> str:
         raise ParameterError(name, f"must be an image file ending in {', '.join(FIGURE_SUFFIXES)}, got {path!r}")
     if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
         raise ParameterError(name, f"the directory of {path!r} does not exist")
+    existed = os.path.exists(path)
+    try:                          # writable? found out now, not after the simulation
+        with open(path, "a"):
+            pass
+    except OSError as e:
+        raise ParameterError(name, f"cannot write {path!r}: {e.strerror or e}") from None
+    if not existed:
+        os.remove(path)
     return path
 
 
@@ -132,6 +140,14 @@ class Scenario:
     #: Checks (``check(name, value) -> value``) for parameters whose default's type does not say enough.
     param_specs: dict = {}
     default_runs = 1000
+
+    def __init_subclass__(cls, **kw):
+        """Every scenario's ``run`` checks its seed first (an integer >= 0: scenarios derive their
+        batches' seeds from it), so ``run(seed=-1)`` is a one-line ParameterError, not numpy's error."""
+        super().__init_subclass__(**kw)
+        run = cls.__dict__.get("run")
+        if run is not None and not getattr(run, "_checks_seed", False):
+            cls.run = _seed_checked(run)
 
     # ---------------------------------------------------------- parameters
     def spec(self, key: str):
@@ -241,6 +257,7 @@ class Scenario:
 
     def run(self, runs: int | None = None, seed=0, overrides: dict | None = None, progress: bool = False,
             tree=None) -> dict:
+        seed = check_int("seed", seed, low=0)
         runs = self.checked_runs(runs)
         params = self.parameters(overrides)
         env = self.environment(params)
@@ -278,6 +295,24 @@ class TheoryScenario(Scenario):
             params[key] = self.coerce(key, value)
         return params
 
+
+
+def _seed_checked(run):
+    import functools
+    import inspect
+
+    sig = inspect.signature(run)
+
+    @functools.wraps(run)
+    def checked(self, *args, **kwargs):
+        bound = sig.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        if "seed" in bound.arguments:
+            bound.arguments["seed"] = check_int("seed", bound.arguments["seed"], low=0)
+        return run(*bound.args, **bound.kwargs)
+
+    checked._checks_seed = True
+    return checked
 
 
 def _jsonable(d: dict) -> dict:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from negotiation.errors import ParameterError
+from negotiation.limits import MAX_ROUNDS
 from negotiation.mediation.engine import MediationProtocol
 from negotiation.mediation.toolkit import Schedule, as_schedule, check_price
 from negotiation.registry import register_protocol
@@ -81,8 +82,9 @@ class BackAndForth(MediationProtocol):
 
     def __init__(self, p: float = 0.5, rounds: int = 10, schedule=None, values=None):
         self.p = check_price(p)
-        if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or rounds < 1:
-            raise ParameterError("rounds", f"must be an integer >= 1, got {rounds!r}")
+        if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or not 1 <= rounds <= MAX_ROUNDS:
+            raise ParameterError("rounds", f"must be an integer in [1, {MAX_ROUNDS}] (negotiation.limits), "
+                                           f"got {rounds!r}")
         if schedule is None:
             sched = Schedule.linear(self.p, float(rounds), int(rounds))
         else:

@@ -32,8 +32,11 @@ from functools import partial
 import numpy as np
 
 from negotiation import registry
-from negotiation.mediation.distributions import IndependentValues, PrivateSignalModel, beta, interval_moments
+from negotiation.mediation.distributions import (IndependentValues, PrivateSignalModel, beta, interval_moments,
+                                                 partial_moment, uniform)
 from negotiation.mediation.engine import simulate, summarize_outcomes
+from negotiation.mediation.settings import (VALUE_DEFAULTS, VALUE_SPECS, distribution_from, optional, priors_label,
+                                            values_from)
 from negotiation.mediation.toolkit import (
     Schedule,
     admissible_prices,
@@ -50,9 +53,11 @@ from negotiation.mediation.toolkit import (
     partnership_bid,
     posted_price_surplus,
     second_best,
+    single_round_price,
     static_surplus,
 )
 from negotiation.errors import check_int, check_int_list, check_number, check_number_list
+from negotiation.limits import MAX_ROUNDS
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se
 from negotiation.scenario import TheoryScenario, check_figure, within
@@ -60,8 +65,35 @@ from negotiation.scenario import TheoryScenario, check_figure, within
 #: Checks of the parameters the GM scenarios share.
 _PRICE = partial(check_number, low=0.0, high=1.0, low_open=True, high_open=True)     # a price in (0, 1)
 _BETA_SHAPES = partial(check_number_list, low=0.0, low_open=True, length=2)          # Beta(a, b), a, b > 0
-_ROUNDS = partial(check_int_list, low=1)
+_ROUNDS = partial(check_int_list, low=1, high=MAX_ROUNDS)                                # negotiation.limits
 GM_SPECS = {"figure": check_figure}
+
+
+# Value distributions from --set: one scheme for every GM scenario (negotiation.mediation.settings).
+_optional, _distribution, _values_from, _priors_label = optional, distribution_from, values_from, priors_label
+
+
+def _role_fails(values, q: float, role: str, grid: int = 1001) -> bool:
+    """Does ``role``'s constraint ((3) buyer, (5) seller) fail somewhere on the linear schedule at price q?"""
+    t = np.linspace(0.0, 1.0, grid)[:-1]
+    m = interval_moments(values, t * q, 1.0 - t * (1.0 - q))
+    low, high = (m.buyer_if_lower, m.buyer_if_higher) if role == "buyer" else (m.seller_if_lower, m.seller_if_higher)
+    v = np.concatenate([np.asarray(low - q), np.asarray(q - high)])
+    return bool(np.nanmax(np.where(np.isnan(v), -np.inf, v)) > 1e-9)
+
+
+def misreport_change(shift: float, values=None, nodes: int = 4000) -> float:
+    """A seller's expected payoff change from reporting v + s (capped at 1) in single-round diplomacy (GM §5.2).
+
+    Reporting r trades iff v_B ≥ r at p(r) = E[v_B | v_B ≥ r], worth ∫_r^1 (u − v) dF_B(u); so the change is
+    −E_{v ~ F_S}[∫_v^r (u − v) dF_B(u)], by the midpoint rule in F_S's quantiles. Uniform values:
+    −(s²(1 − s) + s³/3)/2.
+    """
+    vals = values if values is not None else IndependentValues(uniform(), uniform())
+    v = vals.seller.ppf((np.arange(nodes) + 0.5) / nodes)
+    r = np.minimum(v + shift, 1.0)
+    inner = partial_moment(vals.buyer, v, r) - v * (vals.buyer.cdf(r) - vals.buyer.cdf(v))
+    return -float(np.mean(inner))
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -126,60 +158,85 @@ class GMShuttle(_GMScenario):
     title = "Shuttle diplomacy, uniform values: efficient at p = 1/2; an equilibrium iff 1/3 <= p <= 2/3"
     section = "GM §3, Prop 1"
     rows = (9, 10)
-    defaults = {"p": 0.5, "T": 1.0, "prices": [0.25, 0.32, 0.34, 0.5, 0.66, 0.68, 0.75]}
+    defaults = {"p": 0.5, "T": 1.0, "prices": [0.25, 0.32, 0.34, 0.5, 0.66, 0.68, 0.75], **VALUE_DEFAULTS}
     param_specs = {**GM_SPECS, "p": _PRICE, "T": partial(check_number, low=0.0, low_open=True),
-                   "prices": partial(check_number_list, low=0.0, high=1.0, low_open=True, high_open=True)}
+                   "prices": partial(check_number_list, low=0.0, high=1.0, low_open=True, high_open=True),
+                   **VALUE_SPECS}
     default_runs = 2000
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
         runs, params = self.checked_runs(runs), self.parameters(overrides)
         p, T = float(params["p"]), float(params["T"])
+        vals = _values_from(params)           # None: uniform, where Prop 1's closed forms hold
+        fb = first_best_surplus(vals)
+        lo, hi = admissible_prices(vals)
         shuttle = {"name": "shuttle", "params": {"p": p, "T": T}}
-        df, outs = _play(shuttle, "stop-at-value", "stop-at-value", runs, [seed, 0], keep=True, tree=tree)
-        eb, es = efficient_payoffs(p)
-        chk = check_schedule(p, Schedule.linear(p, T))
-        pairings = [_pairing(f"shuttle, p = {p:g}: stop-at-value vs stop-at-value", "shuttle", "stop-at-value",
-                             "stop-at-value", df, {"surplus": 1 / 6, "buyer_payoff": eb, "seller_payoff": es,
+        # the outcomes themselves only for the figure (kept, they grow with the runs)
+        played = _play(shuttle, "stop-at-value", "stop-at-value", runs, [seed, 0], values=vals,
+                       keep=bool(params["figure"]), tree=tree)
+        df, outs = played if params["figure"] else (played, None)
+        eb, es = efficient_payoffs(p, vals)
+        chk = check_schedule(p, Schedule.linear(p, T), vals)
+        pairings = [_pairing(f"shuttle, p = {p:g}: stop-at-value vs stop-at-value"
+                             + ("" if vals is None else f" ({_priors_label(params)})"), "shuttle", "stop-at-value",
+                             "stop-at-value", df, {"surplus": fb, "buyer_payoff": eb, "seller_payoff": es,
                                                    "loss": 0.0})]
         sim = pairings[0]["simulated"]
         checks = [
             _check("row 9: stop-at-value is ex-post efficient (no loss in any play)", (df["loss"] == 0).all(),
                    f"largest loss {df['loss'].max():.3g} over {runs} plays"),
-            _check("row 9: expected surplus 1/6", within(sim["surplus"], 1 / 6), f"{_fmt(sim['surplus'])} vs 1/6"),
+            _check(f"row 9: expected surplus E[(v_B − v_S)^+] = {fb:.5f}" + (" = 1/6" if vals is None else ""),
+                   within(sim["surplus"], fb), f"{_fmt(sim['surplus'])} vs {fb:.5f}"),
             _check(f"row 9: payoffs (E[v_B | v_B > v_S] − p)/2 = {eb:.4f} and (p − E[v_S | v_S < v_B])/2 = {es:.4f}"
                    " (1/12 each at p = 1/2)",
                    within(sim["buyer_payoff"], eb) and within(sim["seller_payoff"], es),
                    f"buyer {_fmt(sim['buyer_payoff'])}, seller {_fmt(sim['seller_payoff'])}"),
         ]
-        theory = {"first_best": 1 / 6, "admissible_prices_(7)": [1 / 3, 2 / 3],
+        theory = {"first_best": fb, "admissible_prices_(7)": [lo, hi],
                   "stop_at_value_is_equilibrium": bool(chk.passes)}
         if not chk.passes:
-            theory["warning"] = (f"p = {p:g} is outside (7) = [1/3, 2/3]: stop-at-value is NOT an equilibrium here "
-                                 f"(constraint {chk.constraint} fails by {chk.worst_violation:.4g})")
+            theory["warning"] = (f"p = {p:g}: stop-at-value is NOT an equilibrium here with the linear schedule "
+                                 f"((7) = [{lo:.4g}, {hi:.4g}]; constraint {chk.constraint} fails by "
+                                 f"{chk.worst_violation:.4g})")
         sweep_runs = max(2, runs // 4)
         for i, q in enumerate(params["prices"]):
             q = float(q)
-            passes = check_schedule(q).passes
-            ok_prop1 = passes == (1 / 3 <= q <= 2 / 3)
+            passes = check_schedule(q, None, vals).passes
+            # Prop 1 (uniform): an equilibrium iff 1/3 <= q <= 2/3; any prior: only if q satisfies (7)
+            ok_prop1 = passes == (1 / 3 <= q <= 2 / 3) if vals is None else (not passes or lo <= q <= hi)
             for j, role in enumerate(("buyer", "seller")):
                 dev, gain = _paired_deviation({"name": "shuttle", "params": {"p": q, "T": T}}, q, role, sweep_runs,
-                                              [seed, 1, i, j])
-                th = max(0.0, _deviation_theory(None, q, role))
+                                              [seed, 1, i, j], vals)
+                th = max(0.0, _deviation_theory(vals, q, role))
                 early = ((dev["stopper"] == role) & (dev["ended_kind"] == "visit")).to_numpy()
                 g = mean_se(gain)
                 pairings.append(_pairing(f"shuttle, p = {q:g}: deviating {role} vs stop-at-value", "shuttle",
                                          "deviator" if role == "buyer" else "stop-at-value",
                                          "deviator" if role == "seller" else "stop-at-value", dev,
                                          {"deviator_gain": th}, {"deviator_gain": g}))
-                if passes:
+                if vals is not None:
+                    # General priors: the role's own constraint decides. Failing at t = 0 ((7)), the
+                    # deviator stops at once and gains eq. (1)-(5)'s amount; failing later, it gains > 0.
+                    fails = _role_fails(vals, q, role)
+                    if not fails:
+                        ok = ok_prop1 and not early.any() and np.all(gain == 0.0)
+                    elif th > 0:
+                        ok = ok_prop1 and early.all() and within(g, th)
+                    else:     # a later interval: the deviator deviates there; its gain is small, not resolved
+                        ok = ok_prop1 and early.any() and g["mean"] + 4 * g["se"] >= 0
+                    detail = (f"{role}'s constraint {'fails' if fails else 'holds'}; stopped early in "
+                              f"{early.mean():.0%} of plays; gain {_fmt(g)} vs theory at t = 0 {th:.5f}")
+                elif passes:
                     ok = ok_prop1 and not early.any() and np.all(gain == 0.0)
                     detail = f"checker passes; deviator never stopped early; gain {_fmt(g)} (theory 0)"
                 else:
                     ok = ok_prop1 and early.all() and within(g, th) and th > 0
                     detail = (f"checker fails; deviator stopped at t = 0 in {early.mean():.0%} of plays; gain "
                               f"{_fmt(g)} vs theory {th:.5f}")
-                checks.append(_check(f"row 10: p = {q:g}, {role}: stop-at-value is an equilibrium iff 1/3 <= p <= 2/3"
-                                     " — the deviator gains exactly when the checker says (3)/(5) fail", ok, detail))
+                checks.append(_check(f"row 10: p = {q:g}, {role}: " + (
+                    "stop-at-value is an equilibrium iff 1/3 <= p <= 2/3" if vals is None else
+                    f"with {_priors_label(params)}, (7) = [{lo:.4f}, {hi:.4f}]")
+                    + " — the deviator gains exactly when the checker says (3)/(5) fail", ok, detail))
         if params["figure"]:
             from negotiation.mediation.plots import plot_uncertainty
             plot_uncertainty(Schedule.linear(p, T), outs, params["figure"])
@@ -193,14 +250,20 @@ class GMGeneralPriors(_GMScenario):
     title = "Any atomless priors: prices in (7) exist with an equilibrium schedule; the fair price E_F[v]"
     section = "GM Props 2-3, eqs (7), (8)"
     rows = (11, 12)
-    defaults = {"buyer_beta": [2.0, 3.0], "seller_beta": [3.0, 2.0], "symmetric_beta": [2.0, 5.0], "rounds": 50}
-    param_specs = {**GM_SPECS, "buyer_beta": _BETA_SHAPES, "seller_beta": _BETA_SHAPES,
-                   "symmetric_beta": _BETA_SHAPES, "rounds": partial(check_int, low=1)}
+    defaults = {"buyer_beta": [2.0, 3.0], "seller_beta": [3.0, 2.0], "symmetric_beta": [2.0, 5.0], "rounds": 50,
+                "buyer_triangular": None, "seller_triangular": None}
+    param_specs = {**GM_SPECS, "buyer_beta": _optional(_BETA_SHAPES), "seller_beta": _optional(_BETA_SHAPES),
+                   "buyer_triangular": VALUE_SPECS["buyer_triangular"],
+                   "seller_triangular": VALUE_SPECS["seller_triangular"],
+                   "symmetric_beta": _BETA_SHAPES, "rounds": partial(check_int, low=1, high=MAX_ROUNDS)}
     default_runs = 1500
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
         runs, params = self.checked_runs(runs), self.parameters(overrides)
-        vals = IndependentValues(beta(*params["buyer_beta"]), beta(*params["seller_beta"]))
+        for role in ("buyer", "seller"):       # a triangular prior replaces the default Beta one
+            if params[f"{role}_triangular"] is not None and f"{role}_beta" not in (overrides or {}):
+                params[f"{role}_beta"] = None
+        vals = IndependentValues(_distribution(params, "buyer"), _distribution(params, "seller"))
         lo, hi = admissible_prices(vals)
         p = 0.5 * (lo + hi)
         sched = build_schedule(p, vals, rounds=int(params["rounds"]))
@@ -328,21 +391,23 @@ class GMBackAndForth(_GMScenario):
     title = "Back-and-forth diplomacy: approximately efficient, the loss shrinks to 0 as T grows"
     section = "GM §5.1, App. B, Prop 4"
     rows = (14,)
-    defaults = {"p": 0.5, "rounds": [1, 2, 4, 8, 16, 32]}
-    param_specs = {**GM_SPECS, "p": _PRICE, "rounds": _ROUNDS}
+    defaults = {"p": 0.5, "rounds": [1, 2, 4, 8, 16, 32], **VALUE_DEFAULTS}
+    param_specs = {**GM_SPECS, "p": _PRICE, "rounds": _ROUNDS, **VALUE_SPECS}
     default_runs = 2000
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
         runs, params = self.checked_runs(runs), self.parameters(overrides)
         p = float(params["p"])
+        vals = _values_from(params)           # None: uniform, where the loss has a closed form
+        fb = first_best_surplus(vals)
         pairings, checks, Ts, losses, ses, theo = [], [], [], [], [], []
         closed = (p ** 3 + (1 - p) ** 3) / 6
         for i, T in enumerate(int(t) for t in params["rounds"]):
             df = _play({"name": "back-and-forth", "params": {"p": p, "rounds": T}}, "stop-at-value", "stop-at-value",
-                       runs, [seed, i])
-            th = back_and_forth_loss(p, T)
-            pair = _pairing(f"back-and-forth, T = {T}", "back-and-forth", "stop-at-value", "stop-at-value", df,
-                            {"surplus": 1 / 6 - th, "loss": th})
+                       runs, [seed, i], vals)
+            th = back_and_forth_loss(p, T, vals)
+            pair = _pairing(f"back-and-forth, T = {T}" + ("" if vals is None else f" ({_priors_label(params)})"),
+                            "back-and-forth", "stop-at-value", "stop-at-value", df, {"surplus": fb - th, "loss": th})
             pairings.append(pair)
             sim = pair["simulated"]["loss"]
             # a valid floor for the loss's s.e. when few or no losses are seen: loss ≤ width w per play,
@@ -350,16 +415,21 @@ class GMBackAndForth(_GMScenario):
             w = max(p, 1 - p) / T
             se = max(sim["se"], math.sqrt(w * th / runs))
             Ts.append(T), losses.append(sim["mean"]), ses.append(sim["se"]), theo.append(th)
-            checks.append(_check(f"row 14: T = {T}: loss = (p³ + (1 − p)³)/(6T²) = {closed / T ** 2:.3g}",
-                                 abs(th - closed / T ** 2) < 1e-12 and abs(sim["mean"] - th) <= 4 * se,
-                                 f"simulated {sim['mean']:.3g} ± {sim['se']:.2g}, theory {th:.3g}"))
+            if vals is None:
+                checks.append(_check(f"row 14: T = {T}: loss = (p³ + (1 − p)³)/(6T²) = {closed / T ** 2:.3g}",
+                                     abs(th - closed / T ** 2) < 1e-12 and abs(sim["mean"] - th) <= 4 * se,
+                                     f"simulated {sim['mean']:.3g} ± {sim['se']:.2g}, theory {th:.3g}"))
+            else:       # App. B's sum over the rounds' intervals, for these priors
+                checks.append(_check(f"row 14: T = {T}: loss = Σ_t E[(v_B − v_S)^+; both in a round's interval] = "
+                                     f"{th:.3g} ({_priors_label(params)})", abs(sim["mean"] - th) <= 4 * se,
+                                     f"simulated {sim['mean']:.3g} ± {sim['se']:.2g}, theory {th:.3g}"))
         checks.append(_check("row 14: the loss shrinks to 0 as T grows", bool(np.all(np.diff(theo) < 0)),
                              ", ".join(f"T={t}: {x:.2g}" for t, x in zip(Ts, theo))))
         if params["figure"]:
             from negotiation.mediation.plots import plot_back_and_forth_loss
             plot_back_and_forth_loss(Ts, losses, ses, theo, params["figure"])
-        return self.result(params, runs, seed, {"loss_times_T_squared": closed, "first_best": 1 / 6}, pairings,
-                            checks)
+        return self.result(params, runs, seed, {"loss_times_T_squared": closed if vals is None else None,
+                                                "first_best": fb}, pairings, checks)
 
 
 # ----------------------------------------------------------------------------- row 15
@@ -369,47 +439,52 @@ class GMSingleRound(_GMScenario):
     title = "Single-round diplomacy: p(v̂) = E[v_B | v_B ≥ v̂]; efficient; the informed-first party gets it all"
     section = "GM §5.2, Prop 5"
     rows = (15,)
-    defaults = {"shift": 0.1}
-    param_specs = {**GM_SPECS, "shift": partial(check_number, low=0.0, high=1.0)}
+    defaults = {"shift": 0.1, **VALUE_DEFAULTS}
+    param_specs = {**GM_SPECS, "shift": partial(check_number, low=0.0, high=1.0), **VALUE_SPECS}
     default_runs = 1500
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
         runs, params = self.checked_runs(runs), self.parameters(overrides)
         s = float(params["shift"])
+        vals = _values_from(params)           # None: uniform, p(v̂) = (1 + v̂)/2
+        fb = first_best_surplus(vals)
         sr = {"name": "single-round"}
-        df = _play(sr, "truthful-reporter", "truthful-reporter", runs, [seed, 0])
+        df = _play(sr, "truthful-reporter", "truthful-reporter", runs, [seed, 0], vals)
         mis = simulate(registry.protocol("single-round"), _strategy("truthful-reporter"),
-                       _strategy("misreporter", shift=s), runs, seed=[seed, 0])
+                       _strategy("misreporter", shift=s), runs, seed=[seed, 0], values=vals)
         dfb = _play({"name": "single-round", "params": {"first": "buyer"}}, "truthful-reporter", "truthful-reporter",
-                    runs, [seed, 1])
-        change = -(s * s * (1 - s) + s ** 3 / 3) / 2        # hand computation, see the tests
+                    runs, [seed, 1], vals)
+        # hand computation for uniform values (see the tests); quadrature over F_S, F_B otherwise
+        change = -(s * s * (1 - s) + s ** 3 / 3) / 2 if vals is None else misreport_change(s, vals)
         gain = mean_se((mis["seller_payoff"] - df["seller_payoff"]).to_numpy())
         pairings = [
             _pairing("seller first, both truthful", "single-round", "truthful-reporter", "truthful-reporter", df,
-                     {"surplus": 1 / 6, "buyer_payoff": 0.0, "seller_payoff": 1 / 6, "loss": 0.0}),
+                     {"surplus": fb, "buyer_payoff": 0.0, "seller_payoff": fb, "loss": 0.0}),
             _pairing(f"seller first, seller misreports v + {s:g}", "single-round", "truthful-reporter", "misreporter",
-                     mis, {"surplus": 1 / 6 + change, "seller_payoff": 1 / 6 + change, "buyer_payoff": 0.0,
+                     mis, {"surplus": fb + change, "seller_payoff": fb + change, "buyer_payoff": 0.0,
                            "loss": -change, "deviator_gain": change}, {"deviator_gain": gain}),
             _pairing("buyer first, both truthful", "single-round", "truthful-reporter", "truthful-reporter", dfb,
-                     {"surplus": 1 / 6, "buyer_payoff": 1 / 6, "seller_payoff": 0.0, "loss": 0.0}),
+                     {"surplus": fb, "buyer_payoff": fb, "seller_payoff": 0.0, "loss": 0.0}),
         ]
         t = df[df["traded"]]
         sim, simb = pairings[0]["simulated"], pairings[2]["simulated"]
+        price_th = (1 + t["v_seller"]) / 2 if vals is None else single_round_price(t["v_seller"].to_numpy(), vals)
         checks = [
-            _check("row 15: p(v̂_S) = (1 + v̂_S)/2 for uniform values",
-                   np.allclose(t["price"], (1 + t["v_seller"]) / 2, atol=1e-9), f"{len(t)} trades checked"),
+            _check("row 15: p(v̂_S) = (1 + v̂_S)/2 for uniform values" if vals is None else
+                   f"row 15: p(v̂_S) = E[v_B | v_B ≥ v̂_S] (eq. (16)) with {_priors_label(params)}",
+                   np.allclose(t["price"], price_th, atol=1e-9), f"{len(t)} trades checked"),
             _check("row 15: ex-post efficient (trade iff v_B >= v_S)",
                    (df["traded"] == (df["v_buyer"] >= df["v_seller"])).all() and (df["loss"] == 0).all(), ""),
-            _check("row 15: the seller (informed first) gets all the surplus: 1/6 vs 0",
-                   within(sim["seller_payoff"], 1 / 6) and within(sim["buyer_payoff"], 0.0),
+            _check(f"row 15: the seller (informed first) gets all the surplus: {fb:.5f} vs 0",
+                   within(sim["seller_payoff"], fb) and within(sim["buyer_payoff"], 0.0),
                    f"seller {_fmt(sim['seller_payoff'])}, buyer {_fmt(sim['buyer_payoff'])}"),
             _check("row 15 (mirror): the buyer informed first gets all the surplus",
-                   within(simb["buyer_payoff"], 1 / 6) and within(simb["seller_payoff"], 0.0) and
+                   within(simb["buyer_payoff"], fb) and within(simb["seller_payoff"], 0.0) and
                    (dfb["loss"] == 0).all(), f"buyer {_fmt(simb['buyer_payoff'])}"),
             _check(f"Prop 5: misreporting by {s:g} costs the seller {-change:.5f}", within(gain, change),
                    f"simulated change {_fmt(gain)}"),
         ]
-        return self.result(params, runs, seed, {"first_best": 1 / 6}, pairings, checks)
+        return self.result(params, runs, seed, {"first_best": fb}, pairings, checks)
 
 
 # ----------------------------------------------------------------------------- row 16
@@ -457,28 +532,32 @@ class GMStatic(_GMScenario):
     title = "Static mediation 4/27 (89 %), full-information price 1/8 (75 %), second best 9/64 (84 %) vs shuttle 1/6"
     section = "GM §6, Prop 6, fn 19"
     rows = (17, 18)
-    defaults = {"rounds": [2, 8, 32]}
-    param_specs = {**GM_SPECS, "rounds": _ROUNDS}
+    defaults = {"rounds": [2, 8, 32], **VALUE_DEFAULTS}
+    param_specs = {**GM_SPECS, "rounds": _ROUNDS, **VALUE_SPECS}
     default_runs = 2000
 
     def run(self, runs=None, seed=0, overrides=None, progress=False, tree=None):
         runs, params = self.checked_runs(runs), self.parameters(overrides)
-        opt = optimal_static_mediation()
-        pp, pp_surplus = optimal_posted_price()
-        sb = second_best()
+        vals = _values_from(params)           # None: uniform, the papers' closed forms
+        fb = first_best_surplus(vals)
+        opt = optimal_static_mediation(vals)
+        pp, pp_surplus = optimal_posted_price(vals)
+        sb = second_best(vals)
+        designed = {} if vals is None else {"values": vals}      # thresholds and price designed for the priors
         plays = [
-            ("shuttle, p = 1/2", {"name": "shuttle"}, "stop-at-value", "stop-at-value", 1 / 6),
+            ("shuttle, p = 1/2", {"name": "shuttle"}, "stop-at-value", "stop-at-value", fb),
             *[(f"back-and-forth, T = {T}", {"name": "back-and-forth", "params": {"rounds": int(T)}}, "stop-at-value",
-               "stop-at-value", 1 / 6 - back_and_forth_loss(0.5, int(T))) for T in params["rounds"]],
-            ("single-round", {"name": "single-round"}, "truthful-reporter", "truthful-reporter", 1 / 6),
-            ("static optimum x = 1/3, y = 2/3", {"name": "static-mediation"}, "signal-follower", "signal-follower",
-             float(static_surplus(opt.x, opt.y))),
-            ("full-information posted price", {"name": "posted-price"}, "signal-follower", "signal-follower",
-             float(posted_price_surplus(pp))),
+               "stop-at-value", fb - back_and_forth_loss(0.5, int(T), vals)) for T in params["rounds"]],
+            ("single-round", {"name": "single-round"}, "truthful-reporter", "truthful-reporter", fb),
+            ("static optimum x = 1/3, y = 2/3" if vals is None else
+             f"static optimum x = {opt.x:.4f}, y = {opt.y:.4f}", {"name": "static-mediation", "params": designed},
+             "signal-follower", "signal-follower", float(static_surplus(opt.x, opt.y, vals))),
+            ("full-information posted price", {"name": "posted-price", "params": designed}, "signal-follower",
+             "signal-follower", float(posted_price_surplus(pp, vals))),
         ]
         pairings, frames = [], {}
         for label, proto, b, s, th in plays:   # the same seeds, hence the same value draws, for all procedures
-            df = _play(proto, b, s, runs, [seed, 0])
+            df = _play(proto, b, s, runs, [seed, 0], vals)
             frames[label] = df
             pairings.append(_pairing(label, proto["name"], b, s, df, {"surplus": th}))
         # GM fn. 19: the Myerson–Satterthwaite second best with fully informed traders, as a direct
@@ -491,9 +570,53 @@ class GMStatic(_GMScenario):
                          "alice": "truthful", "bob": "truthful", "buyer": "truthful", "seller": "truthful",
                          "simulated": sbs, "theory": {"surplus": sb.surplus}})
         by = {p["label"]: p["simulated"] for p in pairings}
-        st = by["static optimum x = 1/3, y = 2/3"]["surplus"]
+        st = pairings[len(plays) - 2]["simulated"]["surplus"]
         fi = by["full-information posted price"]["surplus"]
-        checks = [
+        if vals is not None:
+            checks = self.general_checks(params, fb, opt, pp, pp_surplus, sb, st, fi, sbs, by, frames)
+        else:
+            checks = self.uniform_checks(opt, pp, pp_surplus, sb, st, fi, sbs, by, frames, trade, vb, vs)
+        for T in params["rounds"]:
+            sim = by[f"back-and-forth, T = {int(T)}"]["surplus"]
+            th = fb - back_and_forth_loss(0.5, int(T), vals)
+            checks.append(_check(f"back-and-forth T = {int(T)}: surplus first best − App. B's loss = {th:.5f}",
+                                 within(sim, th), _fmt(sim)))
+        if params["figure"]:
+            from negotiation.mediation.plots import plot_surplus_by_procedure
+            labels = ["first best"] + [p["label"] for p in pairings]
+            means = [fb] + [p["simulated"]["surplus"]["mean"] for p in pairings]
+            ses = [0.0] + [p["simulated"]["surplus"]["se"] for p in pairings]
+            theory = [fb] + [p["theory"]["surplus"] for p in pairings]
+            plot_surplus_by_procedure(labels, means, ses, theory, params["figure"], first_best=fb)
+        theory = {"first_best": fb, "static": opt.surplus, "posted_price": pp_surplus, "second_best": sb.surplus,
+                  "static_share": opt.surplus / fb, "posted_share": pp_surplus / fb, "second_best_share": sb.surplus / fb}
+        return self.result(params, runs, seed, theory, pairings, checks)
+
+    @staticmethod
+    def general_checks(params, fb, opt, pp, pp_surplus, sb, st, fi, sbs, by, frames) -> list:
+        """Rows 17, 18 for the given priors: every number from the toolkit (GM §6, Prop 6, fn 19)."""
+        label = _priors_label(params)
+        return [
+            _check(f"row 17: static mediation with thresholds x = {opt.x:.4f}, y = {opt.y:.4f} ({label}) gives "
+                   f"{opt.surplus:.5f} ({opt.surplus / fb:.1%} of first best)",
+                   abs(float(static_surplus(opt.x, opt.y, _values_from(params))) - opt.surplus) < 1e-9
+                   and within(st, opt.surplus), f"simulated {_fmt(st)}"),
+            _check(f"row 17: full information with the best posted price p = {pp:.4f} gives {pp_surplus:.5f}",
+                   within(fi, pp_surplus), f"simulated {_fmt(fi)}"),
+            _check(f"row 18: the second best with fully informed traders gives {sb.surplus:.5f}",
+                   within(sbs["surplus"], sb.surplus), f"simulated {_fmt(sbs['surplus'])}"),
+            _check(f"shuttle and single-round are efficient: surplus {fb:.5f}, no loss in any play",
+                   all((frames[k]["loss"] == 0).all() for k in ("shuttle, p = 1/2", "single-round"))
+                   and within(by["shuttle, p = 1/2"]["surplus"], fb), _fmt(by["shuttle, p = 1/2"]["surplus"])),
+            _check("static mediation and the second best lose surplus, shuttle diplomacy does not (§6, fn 19)",
+                   max(opt.surplus, sb.surplus, pp_surplus) < fb - 1e-9,
+                   f"static {opt.surplus:.5f}, second best {sb.surplus:.5f}, posted {pp_surplus:.5f} < {fb:.5f}"),
+        ]
+
+    @staticmethod
+    def uniform_checks(opt, pp, pp_surplus, sb, st, fi, sbs, by, frames, trade, vb, vs) -> list:
+        """Rows 17, 18 for uniform values: the papers' closed forms."""
+        return [
             _check("row 17: thresholds solve (12): x = 1/3, y = 2/3", abs(opt.x - 1 / 3) < 1e-7 and
                    abs(opt.y - 2 / 3) < 1e-7, f"x = {opt.x:.6f}, y = {opt.y:.6f}"),
             _check("row 17: static surplus 4/27 (89 % of 1/6)", abs(opt.surplus - 4 / 27) < 1e-9 and within(st, 4 / 27),
@@ -509,17 +632,3 @@ class GMStatic(_GMScenario):
                    all((frames[k]["loss"] == 0).all() for k in ("shuttle, p = 1/2", "single-round"))
                    and within(by["shuttle, p = 1/2"]["surplus"], 1 / 6), _fmt(by["shuttle, p = 1/2"]["surplus"])),
         ]
-        for T in params["rounds"]:
-            sim = by[f"back-and-forth, T = {int(T)}"]["surplus"]
-            checks.append(_check(f"back-and-forth T = {int(T)}: surplus 1/6 − (1/4)/(6T²)",
-                                 within(sim, 1 / 6 - back_and_forth_loss(0.5, int(T))), _fmt(sim)))
-        if params["figure"]:
-            from negotiation.mediation.plots import plot_surplus_by_procedure
-            labels = ["first best"] + [p["label"] for p in pairings]
-            means = [first_best_surplus()] + [p["simulated"]["surplus"]["mean"] for p in pairings]
-            ses = [0.0] + [p["simulated"]["surplus"]["se"] for p in pairings]
-            theory = [1 / 6] + [p["theory"]["surplus"] for p in pairings]
-            plot_surplus_by_procedure(labels, means, ses, theory, params["figure"], first_best=1 / 6)
-        theory = {"first_best": 1 / 6, "static": opt.surplus, "posted_price": pp_surplus, "second_best": sb.surplus,
-                  "static_share": opt.surplus * 6, "posted_share": pp_surplus * 6, "second_best_share": sb.surplus * 6}
-        return self.result(params, runs, seed, theory, pairings, checks)

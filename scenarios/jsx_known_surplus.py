@@ -20,6 +20,7 @@ from negotiation import registry
 from negotiation.analysis import Profile, build_game, check_profile
 from negotiation.environment import ENVIRONMENTS, exchange
 from negotiation.errors import ParameterError, check_choice, check_int
+from negotiation.limits import MAX_COMBINATORIAL_ITEMS, MAX_ITEMS
 from negotiation.priors import ExchangeablePrior
 from negotiation.registry import register_scenario
 from negotiation.scenario import Pairing, Scenario, rubinstein_split, within
@@ -39,8 +40,8 @@ def _efficient(label, protocol, params, s, **extra):
                    **extra)
 
 
-def _multiple_of_4(name, value) -> int:
-    n = check_int(name, value, 4)
+def _multiple_of_4(name, value, high: int = MAX_ITEMS) -> int:
+    n = check_int(name, value, 4, high)
     if n % 4:
         raise ParameterError(name, f"must be a multiple of 4 (each Example 1 matchup n/4 times), got {n}")
     return n
@@ -137,7 +138,7 @@ class KnownSurplus(Scenario):
     rows = (4,)
     defaults = {"discount": 0.9, "application": "task-assignment", "copies": 2, "max_periods": 100}
     param_specs = {"application": partial(check_choice, choices=tuple(ENVIRONMENTS)),
-                   "copies": partial(check_int, low=1)}
+                   "copies": partial(check_int, low=1, high=MAX_ITEMS // 4)}
     default_runs = 300
 
     def environment(self, params):
@@ -189,11 +190,11 @@ class CombinatorialN20(Scenario):
     section = "JSX §3.3.2"
     rows = (8,)
     defaults = {"discount": 0.9, "n_items": 20, "max_periods": 100}
-    param_specs = {"n_items": _multiple_of_4}
+    param_specs = {"n_items": partial(_multiple_of_4, high=MAX_COMBINATORIAL_ITEMS)}
     default_runs = 200
 
     def environment(self, params):
-        n = _multiple_of_4("n_items", params["n_items"])
+        n = _multiple_of_4("n_items", params["n_items"], MAX_COMBINATORIAL_ITEMS)
         return exchange(n, prior=ExchangeablePrior(EXAMPLE1_MATCHUPS, copies=n // 4),
                         discount_a=params["discount_a"], discount_b=params["discount_b"])
 

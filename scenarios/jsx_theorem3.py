@@ -46,6 +46,7 @@ import numpy as np
 from negotiation import registry
 from negotiation.environment import exchange, public_goods, task_assignment
 from negotiation.errors import ParameterError, check_choice, check_int_list, check_number, check_string
+from negotiation.limits import MAX_GRID, MAX_ITEMS
 from negotiation.registry import register_scenario
 from negotiation.runner import mean_se, simulate, summarize
 from negotiation.scenario import Pairing, Scenario, rubinstein_split
@@ -78,7 +79,7 @@ class Theorem3(Scenario):
     rows = (7,)
     defaults = {"discount": 0.9, "ns": DEFAULT_NS, "gamma": 0.04, "gamma_scaling": "1/n", "strategy": "bayesian",
                 "demand_step": 1.0, "max_periods": 100, "application": "exchange"}
-    param_specs = {"ns": partial(check_int_list, low=1), "gamma": partial(check_number, low=0.0),
+    param_specs = {"ns": partial(check_int_list, low=1, high=MAX_ITEMS), "gamma": partial(check_number, low=0.0),
                    "application": partial(check_choice, choices=tuple(APPLICATIONS)),
                    "gamma_scaling": partial(check_choice, choices=("1/n", "fixed")),
                    "strategy": partial(check_string, what="a registered strategy name"),
@@ -136,6 +137,9 @@ class Theorem3(Scenario):
         # would halve the tremble floor γ/(|Φ|·|V|) and make half of all offer trembles absurd.
         s_max = env.n_items * float(env.item_surplus.max())
         k = math.floor(s_max / step + 1e-9)
+        if k + 1 > MAX_GRID:
+            raise ParameterError("demand_step", f"gives {k + 1} demands at n = {env.n_items}; at most {MAX_GRID} "
+                                                f"are allowed (negotiation.limits.MAX_GRID)")
         return np.round(np.arange(k + 1) * step, 12).tolist()
 
     def pairing(self, params, n: int) -> Pairing:
@@ -150,7 +154,20 @@ class Theorem3(Scenario):
                        alice_params=strat, bob_params=dict(strat))
 
     def pairings(self, params):
-        return [self.pairing(params, n) for n in self.ns(params)]
+        ns = self.ns(params)
+        self.check_grid_size(params, max(ns))       # before the first batch, not at the largest n
+        return [self.pairing(params, n) for n in ns]
+
+    def check_grid_size(self, params, n: int) -> None:
+        """The demand grid at ``n`` items must fit negotiation.limits.MAX_GRID (counted, not built)."""
+        step = params.get("demand_step")
+        if params.get("demand_grid") is not None or step is None:
+            return
+        s_max = n * float(self.environment(params, 1).item_surplus.max())
+        k = math.floor(s_max / float(step))
+        if 2 * k + 1 > MAX_GRID:
+            raise ParameterError("demand_step", f"gives {2 * k + 1} demands at n = {n}; at most {MAX_GRID} "
+                                                f"are allowed (negotiation.limits.MAX_GRID)")
 
     def frequency_protocol(self, params, env):
         """The frequency protocol with this scenario's demand grid V^{n,Δ} for ``env``."""
@@ -166,6 +183,7 @@ class Theorem3(Scenario):
         runs = self.checked_runs(runs)
         params = self.parameters(overrides)
         ns = self.ns(params)
+        self.check_grid_size(params, max(ns))       # before the first batch, not at the largest n
         results = []
         for i, n in enumerate(ns):
             env = self.environment(params, n)

@@ -101,7 +101,7 @@ def test_audit_failures_are_one_line_and_exit_2(capsys, argv, needle):
 
 def test_argparse_errors_read_like_the_others(capsys):
     assert main(["run", "x", "--runs", "abc"]) == 2
-    assert capsys.readouterr().err == "negotiate: error: --runs: invalid int value: 'abc'\n"
+    assert capsys.readouterr().err == "negotiate: error: --runs: must be an integer >= 2, got 'abc'\n"
 
 
 def test_run_json_with_random_recognition(capsys):

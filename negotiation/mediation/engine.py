@@ -366,21 +366,28 @@ def play(protocol, buyer, seller, **kw) -> MediationOutcome:
     return MediationModel(protocol, buyer, seller, **kw).run()
 
 
-def simulate(protocol, buyer, seller, runs: int, seed=None, *, values=None, tree=None, keep: bool = False):
+def simulate(protocol, buyer, seller, runs: int, seed=None, *, values=None, tree=None, keep: bool = False,
+             progress: bool | None = None):
     """Play ``runs`` independent negotiations (one generator each, spawned from ``seed``).
 
     Returns a pandas DataFrame of :meth:`MediationOutcome.record` rows; with ``keep=True`` also
     the list of outcomes (for the discovery figure).
     """
-    import pandas as pd
+    from negotiation.runner import Columns, progress_bar, spawn_generators
 
     if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
         raise ParameterError("runs", f"must be a positive integer, got {runs!r}")
-    outs = []
-    for ss in np.random.SeedSequence(seed).spawn(int(runs)):
-        outs.append(MediationModel(protocol, buyer, seller, values=values, rng=np.random.default_rng(ss),
-                                   tree=tree).run())
-    df = pd.DataFrame([o.record() for o in outs])
+    # Generators spawned in chunks and records kept as numpy columns: bounded memory for any
+    # number of runs, a progress bar from the start (when the caller asked for progress bars).
+    outs, rows = [], Columns(int(runs))
+    with progress_bar(int(runs), "plays", progress) as bar:
+        for rng in spawn_generators(seed, int(runs)):
+            out = MediationModel(protocol, buyer, seller, values=values, rng=rng, tree=tree).run()
+            rows.add(out.record())
+            if keep:
+                outs.append(out)
+            bar.update()
+    df = rows.frame()
     return (df, outs) if keep else df
 
 

@@ -191,8 +191,10 @@ def _check_positive(name: str, value) -> float:
 
 
 def _check_rounds(rounds) -> int:
-    if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or rounds < 1:
-        raise ParameterError("rounds", f"must be an integer >= 1, got {rounds!r}")
+    from negotiation.limits import MAX_ROUNDS
+
+    if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or not 1 <= rounds <= MAX_ROUNDS:
+        raise ParameterError("rounds", f"must be an integer in [1, {MAX_ROUNDS}] (negotiation.limits), got {rounds!r}")
     return int(rounds)
 
 

@@ -266,7 +266,7 @@ def cmd_check(args) -> int:
     if args.efg:
         from negotiation.analysis.efg import write_efg
         write_efg(game, args.efg)
-    print(json.dumps(report.record(), default=float) if args.json else report.text())
+    print(json_dumps(report.record()) if args.json else report.text())
     return 0 if report.is_equilibrium else 1
 
 

@@ -297,7 +297,7 @@ def test_readme_strategy_plays_from_the_command_line(tmp_path, capsys):
 
 # ------------------------------------------------------------------ 5. rugs-second-best's types are settable
 def test_rugs_second_best_takes_types_and_probabilities(capsys):
-    from negotiation.mechanism import exchange_second_best
+    from negotiation.theory.second_best import exchange_second_best
 
     assert main(["run", "rugs-second-best", "--runs", "400", "--json", "--set", "p_seller=[0.6,0.4]",
                  "--set", "p_buyer=[0.4,0.6]"]) in (0, 1)

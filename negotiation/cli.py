@@ -222,7 +222,7 @@ DEMO_SCENARIOS = {"rugs-second-best": 500, "rugs-example-1": 300, "example-2": 1
 
 def cmd_demo(args) -> int:
     from negotiation.gametree import GameTree
-    from negotiation.plots import plot_tree
+    from negotiation.viz.trees import plot_tree
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

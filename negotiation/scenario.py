@@ -215,7 +215,7 @@ class Scenario:
         """
         if not result["pairings"]:
             return False
-        from negotiation.plots import plot_scenario
+        from negotiation.viz.scenarios import plot_scenario
 
         plot_scenario(result, path)
         return True

@@ -8,7 +8,7 @@ with ``simulated``/``theory``, ``checks``); ``alice``/``bob`` hold the buyer's/s
 strategies.  Metrics: surplus, buyer_payoff, seller_payoff, loss (first best − surplus per
 play), trade_rate, and for paired deviation runs ``deviator_gain`` (the deviator's payoff
 minus what stop-at-value earns on the same draws).  ``--set figure=PATH.png`` writes the
-scenario's figure (:mod:`negotiation.mediation.plots`).
+scenario's figure (:mod:`negotiation.viz.mediation`).
 
 * ``gm-shuttle`` (rows 9, 10): uniform values, linear schedule; p = ½ is efficient with 1/12
   each; stop-at-value is an equilibrium iff 1/3 ≤ p ≤ 2/3, shown by a deviator that stops early
@@ -181,7 +181,7 @@ class GMShuttle(_GMScenario):
                 checks.append(_check(f"row 10: p = {q:g}, {role}: stop-at-value is an equilibrium iff 1/3 <= p <= 2/3"
                                      " — the deviator gains exactly when the checker says (3)/(5) fail", ok, detail))
         if params["figure"]:
-            from negotiation.mediation.plots import plot_uncertainty
+            from negotiation.viz.mediation import plot_uncertainty
             plot_uncertainty(Schedule.linear(p, T), outs, params["figure"])
         return self.result(params, runs, seed, theory, pairings, checks)
 
@@ -356,7 +356,7 @@ class GMBackAndForth(_GMScenario):
         checks.append(_check("row 14: the loss shrinks to 0 as T grows", bool(np.all(np.diff(theo) < 0)),
                              ", ".join(f"T={t}: {x:.2g}" for t, x in zip(Ts, theo))))
         if params["figure"]:
-            from negotiation.mediation.plots import plot_back_and_forth_loss
+            from negotiation.viz.mediation import plot_back_and_forth_loss
             plot_back_and_forth_loss(Ts, losses, ses, theo, params["figure"])
         return self.result(params, runs, seed, {"loss_times_T_squared": closed, "first_best": 1 / 6}, pairings,
                             checks)
@@ -514,7 +514,7 @@ class GMStatic(_GMScenario):
             checks.append(_check(f"back-and-forth T = {int(T)}: surplus 1/6 − (1/4)/(6T²)",
                                  within(sim, 1 / 6 - back_and_forth_loss(0.5, int(T))), _fmt(sim)))
         if params["figure"]:
-            from negotiation.mediation.plots import plot_surplus_by_procedure
+            from negotiation.viz.mediation import plot_surplus_by_procedure
             labels = ["first best"] + [p["label"] for p in pairings]
             means = [first_best_surplus()] + [p["simulated"]["surplus"]["mean"] for p in pairings]
             ses = [0.0] + [p["simulated"]["surplus"]["se"] for p in pairings]

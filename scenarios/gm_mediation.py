@@ -272,6 +272,12 @@ class GMGeneralPriors(_GMScenario):
         ]
         theory = {"admissible_prices_(7)": [lo, hi], "posted_price": p, "first_best": fb,
                   "fair_price": pf, "E_F[v]": mean_f}
+        if params["figure"]:   # Prop 2's schedule and the discoveries that end its plays (same draws as above)
+            from negotiation.viz.mediation import plot_uncertainty
+            _, outs = _play(proto, "stop-at-value", "stop-at-value", runs, [seed, 0], vals, keep=True)
+            plot_uncertainty(sched, outs, params["figure"],
+                             title=f"gm-general-priors: Prop 2 schedule at p = {p:.4f} in (7) = [{lo:.4f}, {hi:.4f}], "
+                                   f"F_B = Beta{tuple(params['buyer_beta'])}, F_S = Beta{tuple(params['seller_beta'])}")
         return self.result(params, runs, seed, theory, pairings, checks)
 
 
@@ -291,7 +297,7 @@ class GMPrivateInformation(_GMScenario):
         runs, params = self.checked_runs(runs), self.parameters(overrides)
         p, off = float(params["p"]), float(params["offset"])
         lam_star = max_private_information(p)
-        pairings, checks = [], []
+        pairings, checks, pts = [], [], []
         for i, lam in enumerate((max(lam_star - off, 0.0), min(lam_star + off, 0.99))):
             model = PrivateSignalModel(lam)
             informed = model.informed_values("buyer", 1.0)   # the buyer who saw θ_B = 1 (eq. (9))
@@ -299,6 +305,7 @@ class GMPrivateInformation(_GMScenario):
             dev, gain = _paired_deviation({"name": "shuttle", "params": {"p": p}}, p, "buyer", runs, [seed, i],
                                           informed)
             g = mean_se(gain)
+            pts.append((lam, g["mean"], g["se"]))   # for the figure
             pairings.append(_pairing(f"λ = {lam:.4f}: informed buyer (θ_B = 1) deviator vs stop-at-value", "shuttle",
                                      "deviator", "stop-at-value", dev, {"deviator_gain": max(0.0, th)},
                                      {"deviator_gain": g}))
@@ -318,6 +325,13 @@ class GMPrivateInformation(_GMScenario):
             pairings.append(_pairing(f"λ = {lam:.4f}: both stop-at-value, values (1 − λ)ω + λθ", "shuttle",
                                      "stop-at-value", "stop-at-value", df, {"surplus": fb, "loss": 0.0}))
         theory = {"lambda_star": lam_star, "lambda_star_t0_bound": max_private_information(p, initial_only=True)}
+        if params["figure"]:
+            from negotiation.viz.scenarios import plot_private_information
+            lams = np.linspace(0.0, min(lam_star + 3 * off, 0.99), 25)
+            gains = [max(0.0, _deviation_theory(PrivateSignalModel(x).informed_values("buyer", 1.0), p, "buyer"))
+                     for x in lams]
+            plot_private_information(p, lam_star, pts, params["figure"], {k: v for k, v in params.items()
+                                                                          if k != "figure"}, curve=(lams, gains))
         return self.result(params, runs, seed, theory, pairings, checks)
 
 
@@ -409,6 +423,9 @@ class GMSingleRound(_GMScenario):
             _check(f"Prop 5: misreporting by {s:g} costs the seller {-change:.5f}", within(gain, change),
                    f"simulated change {_fmt(gain)}"),
         ]
+        if params["figure"]:
+            from negotiation.viz.scenarios import plot_single_round
+            plot_single_round(df, params["figure"], {k: v for k, v in params.items() if k != "figure"})
         return self.result(params, runs, seed, {"first_best": 1 / 6}, pairings, checks)
 
 
@@ -447,6 +464,9 @@ class GMPartnership(_GMScenario):
                    within(sim["buyer_payoff"], 1 / 12) and within(sim["seller_payoff"], 1 / 12),
                    f"buyer {_fmt(sim['buyer_payoff'])}, seller {_fmt(sim['seller_payoff'])}"),
         ]
+        if params["figure"]:
+            from negotiation.viz.scenarios import plot_partnership
+            plot_partnership(df, params["figure"], {k: v for k, v in params.items() if k != "figure"})
         return self.result(params, runs, seed, {"first_best": 1 / 6}, pairings, checks)
 
 

@@ -56,7 +56,7 @@ def engine_tree(plays=60, n_items=2, protocol="item-by-item"):
 def test_small_tree_drawn_whole_with_labels_apart():
     tree = engine_tree(plays=12)
     n = len(tree.graph)
-    tf = draw_tree(tree, max_nodes=10_000, title="twelve plays")
+    tf = draw_tree(tree, max_nodes=10_000, max_depth=None, title="twelve plays")
     assert tf.selection.hidden_nodes == 0 and tf.selection.hidden_plays == 0
     assert tf.nodes_drawn == drawn_nodes(tf) == n
     segs = [c for c in tf.ax.collections if c.__class__.__name__ == "LineCollection"][0]

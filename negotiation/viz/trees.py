@@ -214,7 +214,7 @@ def _efficiency(rec) -> float:
     return (pa + pb) / fb if fb > 0 else (1.0 if abs(pa + pb) < 1e-12 else math.nan)
 
 
-def draw_tree(tree: GameTree, *, max_nodes: int = 150, max_depth: int | None = None, top_k: int | None = None,
+def draw_tree(tree: GameTree, *, max_nodes: int = 150, max_depth: int | None = 12, top_k: int | None = None,
               title: str = "", edge_labels: bool = True, payoff_labels: bool = True) -> TreeFigure:
     """Many plays merged: widths by visits, terminals by efficiency, information sets dashed."""
     sel = select(tree, max_nodes, max_depth, top_k)

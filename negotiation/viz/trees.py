@@ -42,7 +42,7 @@ from negotiation.viz import style
 #: Geometry, in inches: a row must be taller than a line of SMALL text (≈ 0.12 in), a column wider
 #: than the longest edge label plus the elbow.
 ROW_IN = 0.22
-COL_IN = 1.9
+COL_IN = 2.1
 ELBOW = 0.22          # fraction of a column the elbow's first horizontal run takes
 CMAP = "RdYlGn"       # efficiency 0 red … 1 green
 
@@ -190,8 +190,8 @@ def _fit(text: str, chars: int) -> str:
 
 
 def _chars_for(inches: float, fontsize: float) -> int:
-    # Digits and capitals in DejaVu Sans are at most ≈ 0.70 em wide: budget for the widest.
-    return max(4, int(inches * 72 / (0.70 * fontsize)))
+    # Digits in DejaVu Sans are 0.64 em wide, most letters and brackets less: budget for digits.
+    return max(4, int(inches * 72 / (0.64 * fontsize)))
 
 
 @dataclass

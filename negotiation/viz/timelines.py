@@ -95,12 +95,13 @@ def _response_kind(action) -> tuple[str, tuple]:
 
 
 def timeline(model) -> Timeline:
-    """The timeline of a finished :class:`~negotiation.model.NegotiationModel` play."""
+    """The timeline of a :class:`~negotiation.model.NegotiationModel` play: finished, or so far (the web
+    page draws plays in progress; ``outcome`` is then None)."""
     state = model.state
     env, types = state.env, state.types
-    out = model.run()
+    out = model.run() if state.mover() is None else None
     agreements = [(float(a.period), tuple(int(i) for i in np.asarray(a.items).tolist()), float(a.transfer))
-                  for a in out.agreements]
+                  for a in state.agreements]
     closed_at: dict = {}
     for period, items, _ in agreements:
         for i in items:
@@ -116,7 +117,7 @@ def timeline(model) -> Timeline:
     for t in periods:
         items = open_at(t)
         # after the last period played nothing is left to agree (the play is over)
-        on_table.append(0.0 if (t > last or not len(items)) else delta ** t * float(env.surplus(types, items)))
+        on_table.append(0.0 if ((t > last and out is not None) or not len(items)) else delta ** t * float(env.surplus(types, items)))
     moves = []
     for i, (t, role, action) in enumerate(state.history):
         kind_name = type(action).__name__
@@ -236,7 +237,8 @@ def draw_timeline(tl: Timeline, *, title: str = "", upto: int | None = None, fig
     fig.text(0.01, 1 - 0.05 / fig.get_figheight(), title or f"one play of {tl.protocol}", fontsize=style.TITLE,
              va="top")
     summary = (f"payoffs: Alice {o.payoff_a:.4g}, Bob {o.payoff_b:.4g}\nfirst best {o.first_best:.4g}\n"
-               f"efficiency {o.efficiency:.3f}\n{len(tl.agreements)} agreement(s)")
+               f"efficiency {o.efficiency:.3f}\n{len(tl.agreements)} agreement(s)" if o is not None else
+               f"in progress: {len(tl.moves)} moves\n{len(tl.agreements)} agreement(s)")
     axs.text(1.01, 1.0, summary, transform=axs.transAxes, fontsize=7, va="top")
     return TimelineFigure(fig, axes, lines, tl)
 

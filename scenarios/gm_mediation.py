@@ -182,7 +182,9 @@ class GMShuttle(_GMScenario):
                                      " — the deviator gains exactly when the checker says (3)/(5) fail", ok, detail))
         if params["figure"]:
             from negotiation.viz.mediation import plot_uncertainty
-            plot_uncertainty(Schedule.linear(p, T), outs, params["figure"])
+            plot_uncertainty(Schedule.linear(p, T), outs, params["figure"],
+                             title=f"gm-shuttle: shuttle diplomacy, linear schedule, p = {p:g}, T = {T:g}; buyer and "
+                                   "seller play stop-at-value")
         return self.result(params, runs, seed, theory, pairings, checks)
 
 

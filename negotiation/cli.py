@@ -6,6 +6,7 @@
     negotiate demo [--out DIR] [--runs N]
     negotiate plot tree FILE.json [--out F.png] [--max-nodes N] [--max-depth D] [--top-k K] [--play]
     negotiate plot timeline --protocol P --alice S --bob S [--env E] [--set KEY=VALUE ...] [--seed S] [--gif F.gif]
+    negotiate serve [--port N]
 
 Errors in the user's input (unknown names, bad values, malformed ``--set``)
 print one line on stderr and exit with status 2, without a traceback.
@@ -309,6 +310,20 @@ def cmd_plot(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    """``negotiate serve``: the interactive page (negotiation/viz/app.py) on 127.0.0.1, offline."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("solara") is None:
+        raise ParameterError("serve", "needs the viz extra: pip install -e '.[viz]'")
+    app = Path(__file__).resolve().parent / "viz" / "app.py"
+    cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", "127.0.0.1", "--port", str(args.port),
+           "--production", "--no-open"]
+    print(f"serving on http://127.0.0.1:{args.port}/ (Ctrl-C stops)", flush=True)
+    return subprocess.call(cmd)
+
+
 # ------------------------------------------------------------------- main
 class UsageError(Exception):
     """A malformed command line (argparse's complaint), reported in one line like any bad input."""
@@ -379,6 +394,10 @@ def build_parser() -> argparse.ArgumentParser:
     pt.add_argument("--seed", type=seed_value, default=0)
     pt.add_argument("--gif", metavar="FILE.gif", help="timeline: also write an animation, one frame per move")
     pt.set_defaults(func=cmd_plot)
+
+    sv = sub.add_parser("serve", help="the interactive page on 127.0.0.1 (needs the viz extra)")
+    sv.add_argument("--port", type=int, default=8765)
+    sv.set_defaults(func=cmd_serve)
 
     d = sub.add_parser("demo", help="run the default scenarios and write figures")
     d.add_argument("--out", default="out")

@@ -6,6 +6,9 @@
                    [--strategies MODULE]
     negotiate demo [--out DIR] [--runs N]
     negotiate check --protocol P --alice S --bob S [--env E] [--set KEY=VALUE ...] [--off-path RULE] [--json] [--efg FILE]
+    negotiate plot tree FILE.json [--out F.png] [--max-nodes N] [--max-depth D] [--top-k K] [--play]
+    negotiate plot timeline --protocol P --alice S --bob S [--env E] [--set KEY=VALUE ...] [--seed S] [--gif F.gif]
+    negotiate serve [--port N]
 
 Exit status: 0 when everything ran (and, for ``run`` and ``demo``, every check passed), 1 when
 a check failed, 2 for bad input (unknown names, bad values, malformed ``--set``, an output
@@ -169,8 +172,11 @@ def cmd_run(args) -> int:
         check_output_path("--tree", args.tree, TREE_SUFFIXES)
         from negotiation.gametree import GameTree
         tree = GameTree()
+    from negotiation.scenario import run_with_figure
+
     with progress_bars(not args.json):
-        result = sc.run(runs=args.runs, seed=args.seed, overrides=overrides, progress=not args.json, tree=tree)
+        result = run_with_figure(sc, runs=args.runs, seed=args.seed, overrides=overrides, progress=not args.json,
+                                 tree=tree)
     if args.json:
         print(json_dumps(result))
     else:
@@ -329,8 +335,9 @@ DEMO_SCENARIOS["proposition-1"] = 200      # JSX §5.3.1 (issue 12)
 
 def cmd_demo(args) -> int:
     from negotiation.gametree import GameTree
-    from negotiation.plots import plot_tree
     from negotiation.runner import progress_bars
+    from negotiation.scenario import run_with_figure
+    from negotiation.viz.trees import plot_tree
 
     out = check_output_dir("--out", args.out)
     registry.load_builtins()
@@ -341,23 +348,88 @@ def cmd_demo(args) -> int:
         sc = registry.SCENARIOS[name]()
         tree = GameTree() if name == "example-2" else None
         figure = out / f"{name}.png"
-        # Scenarios that draw from their own run's internals take the figure path as an option.
-        overrides = {"figure": str(figure)} if "figure" in getattr(sc, "options", {}) else None
         with progress_bars(True):
-            result = sc.run(runs=args.runs or runs, seed=args.seed, overrides=overrides, progress=True, tree=tree)
+            result = run_with_figure(sc, runs=args.runs or runs, seed=args.seed, overrides={"figure": str(figure)},
+                                     progress=True, tree=tree)
         print_result(result)
         print()
         write_file("--out", out / f"{name}.json", json_dumps(result, indent=1))
-        if overrides is None:
-            sc.plot(result, figure)
         if tree is not None:
-            plot_tree(tree, out / f"{name}-tree.png")
+            plot_tree(tree, out / f"{name}-tree.png", title=f"{name}: the merged game tree of its plays")
             tree.to_json(out / f"{name}-tree.json")
         failed += [f"{name}: {c['claim']}" for c in result["checks"] if not c["passed"]]
     print(f"figures and JSON results written to {out}/")
     for f in failed:
         print(f"FAILED CHECK {f}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def cmd_plot(args) -> int:
+    """``negotiate plot tree FILE`` and ``negotiate plot timeline …``: figures as PNG and SVG."""
+    from negotiation.viz import style
+
+    formats = tuple("." + f.strip().lstrip(".").lower() for f in args.formats.split(",") if f.strip())
+    bad = [f for f in formats if f not in style.FORMATS]
+    if bad or not formats:
+        raise ParameterError("--formats", f"must be a comma list of {', '.join(f[1:] for f in style.FORMATS)}, "
+                                          f"got {args.formats!r}")
+    if args.what == "tree":
+        from negotiation.gametree import GameTree
+        from negotiation.viz.trees import draw_play, draw_tree
+
+        source = Path(args.file)
+        if not source.is_file() or source.suffix not in TREE_SUFFIXES:
+            raise ParameterError("FILE", f"must be a game tree file ending in .json or .graphml, got {args.file!r}")
+        try:
+            tree = GameTree.from_graphml(source) if source.suffix == ".graphml" else GameTree.from_json(source)
+        except (ValueError, KeyError, TypeError) as e:
+            raise ParameterError("FILE", f"{args.file!r} is not a game tree written by the engine ({e})") from None
+        out = Path(args.out or source.with_suffix(formats[0]))
+        check_output_path("--out", str(out))
+        what = f"{'one play of' if args.play else 'the merged game tree of'} {source.name}"
+        fig = (draw_play(tree, title=what) if args.play else
+               draw_tree(tree, max_nodes=args.max_nodes, max_depth=args.max_depth, top_k=args.top_k,
+                         title=f"{what}: {tree.plays} plays")).fig
+    else:
+        from negotiation.viz.plays import make_play, play_title
+        from negotiation.viz.timelines import animate_timeline, draw_any
+
+        for name in ("protocol", "alice", "bob"):
+            if not getattr(args, name):
+                raise ParameterError(f"--{name}", "is required for a timeline")
+        sets = parse_sets(args.set)
+        out = Path(args.out or f"timeline-{args.protocol}-seed{args.seed}{formats[0]}")
+        check_output_path("--out", str(out))
+        if args.gif:
+            check_output_path("--gif", args.gif, (".gif",))
+        model = make_play(args.protocol, args.alice, args.bob, env=args.env, sets=sets, seed=args.seed)
+        model.run()
+        what = play_title("one play", args.protocol, args.alice, args.bob, env=args.env, sets=sets, seed=args.seed)
+        fig = draw_any(model, title=what).fig
+        if args.gif:
+            from negotiation.mediation.engine import MediationModel
+
+            if isinstance(model, MediationModel):
+                raise ParameterError("--gif", "animations are drawn for alternating-offers protocols (JSX)")
+            frames = animate_timeline(model, args.gif, title=what)
+            print(f"wrote {args.gif} ({frames} frames)")
+    for path in style.save(fig, out, formats):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    """``negotiate serve``: the interactive page (negotiation/viz/app.py) on 127.0.0.1, offline."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("solara") is None:
+        raise ParameterError("serve", "needs the viz extra: pip install -e '.[viz]'")
+    app = Path(__file__).resolve().parent / "viz" / "app.py"
+    cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", "127.0.0.1", "--port", str(args.port),
+           "--production", "--no-open"]
+    print(f"serving on http://127.0.0.1:{args.port}/ (Ctrl-C stops)", flush=True)
+    return subprocess.call(cmd)
 
 
 # ------------------------------------------------------------------- main
@@ -477,6 +549,28 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--json", action="store_true")
     ck.add_argument("--efg", metavar="FILE", help="also write the game as a Gambit .efg file")
     ck.set_defaults(func=cmd_check)
+
+    pt = sub.add_parser("plot", help="draw a game tree file, or the timeline of one play (PNG and SVG)")
+    pt.add_argument("what", choices=("tree", "timeline"))
+    pt.add_argument("file", nargs="?", help="tree: the .json or .graphml file written by --tree")
+    pt.add_argument("--out", help="the figure's path (default: beside FILE, or timeline-PROTOCOL-seedS.png)")
+    pt.add_argument("--formats", default="png,svg", help="comma list of png, svg (default both)")
+    pt.add_argument("--max-nodes", type=int, default=150, help="tree: keep the most visited nodes (default 150)")
+    pt.add_argument("--max-depth", type=int, default=12, help="tree: collapse below this depth (default 12)")
+    pt.add_argument("--top-k", type=int, default=None, help="tree: keep each node's k most visited children")
+    pt.add_argument("--play", action="store_true", help="tree: draw the most frequent play as a path")
+    pt.add_argument("--protocol")
+    pt.add_argument("--alice")
+    pt.add_argument("--bob")
+    pt.add_argument("--env", default="exchange")
+    pt.add_argument("--set", action="append", metavar="KEY=VALUE")
+    pt.add_argument("--seed", type=seed_value, default=0)
+    pt.add_argument("--gif", metavar="FILE.gif", help="timeline: also write an animation, one frame per move")
+    pt.set_defaults(func=cmd_plot)
+
+    sv = sub.add_parser("serve", help="the interactive page on 127.0.0.1 (needs the viz extra)")
+    sv.add_argument("--port", type=int, default=8765)
+    sv.set_defaults(func=cmd_serve)
 
     d = sub.add_parser("demo", help="run the default scenarios and write figures and JSON",
                        description="Run every default scenario with a small number of runs, print each, and "

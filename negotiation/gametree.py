@@ -10,7 +10,8 @@ terminal nodes average the payoffs that ended there.
 Node attributes: ``kind`` ("chance", "decision", "terminal", or "open" for a
 history whose next mover is not yet known), ``player`` ("a", "b", "chance" or
 ""), ``visits``, and on terminal nodes ``payoff_a``/``payoff_b`` (means) and
-``period``. Edge attributes: ``action`` and ``count``. All attributes are
+``period`` (and ``first_best``, the mean first-best surplus of the plays that ended there, when
+the engine gave it: figures colour terminals by efficiency). Edge attributes: ``action`` and ``count``. All attributes are
 plain strings and numbers, so the tree round-trips through JSON and GraphML.
 
 Why a trie underneath: recording is on the engine's hot path (one call per
@@ -24,11 +25,26 @@ but the root has one parent, so an edge's ``count`` is its child's ``visits``.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
+from typing import NamedTuple
 
 import networkx as nx
 
 ROOT = 0
+
+
+class TreeArrays(NamedTuple):
+    """Per-node lists indexed by node id (see :meth:`GameTree.arrays`); ``ended`` maps a terminal to
+    [plays, mean payoff_a, mean payoff_b, period, mean first best]. Treat as read-only."""
+
+    kind: list
+    player: list
+    visits: list
+    parent: list
+    action: list
+    kids: list
+    ended: dict
 
 
 class GameTree:
@@ -40,7 +56,8 @@ class GameTree:
         self._kids: list[dict[str, int]] = [{}]   # action key -> child
         self._parent: list[int] = [-1]
         self._action: list[str] = [""]            # label of the edge into the node
-        self._ended: dict[int, list] = {}         # terminal node -> [plays, mean payoff_a, mean payoff_b, period]
+        self._ended: dict[int, list] = {}         # terminal node -> [plays, mean payoff_a, mean payoff_b, period,
+        #                                             mean first best (nan when not given)]
         self._cursor = ROOT
         self._graph: nx.DiGraph | None = None     # built on demand, dropped by any recording
         self.plays = 0
@@ -71,15 +88,16 @@ class GameTree:
         self._cursor = child
         self._graph = None
 
-    def finish(self, payoff_a: float, payoff_b: float, period: float) -> None:
-        """Mark the current history terminal and fold in its payoffs."""
+    def finish(self, payoff_a: float, payoff_b: float, period: float, first_best: float | None = None) -> None:
+        """Mark the current history terminal and fold in its payoffs (and the first-best surplus, if given)."""
         cur = self._cursor
         self._kind[cur], self._player[cur] = "terminal", ""
-        rec = self._ended.setdefault(cur, [0, 0.0, 0.0, 0.0])
+        rec = self._ended.setdefault(cur, [0, 0.0, 0.0, 0.0, 0.0 if first_best is not None else math.nan])
         rec[0] += 1
         rec[1] += (payoff_a - rec[1]) / rec[0]
         rec[2] += (payoff_b - rec[2]) / rec[0]
         rec[3] = float(period)
+        rec[4] += ((first_best if first_best is not None else math.nan) - rec[4]) / rec[0]
         self.plays += 1
         self._graph = None
 
@@ -92,8 +110,10 @@ class GameTree:
             for node, (kind, player, visits) in enumerate(zip(self._kind, self._player, self._visits)):
                 g.add_node(node, kind=kind, player=player, visits=visits)
                 if node in self._ended:
-                    _, pa, pb, period = self._ended[node]
+                    _, pa, pb, period, fb = self._ended[node]
                     g.nodes[node].update(payoff_a=pa, payoff_b=pb, period=period)
+                    if fb == fb:
+                        g.nodes[node]["first_best"] = fb
             g.add_edges_from((self._parent[v], v, {"action": self._action[v], "count": self._visits[v]})
                              for v in range(1, len(self._kind)))
             self._graph = g
@@ -110,6 +130,11 @@ class GameTree:
             path.append(self._action[node])
             node = self._parent[node]
         return path[::-1]
+
+    def arrays(self) -> "TreeArrays":
+        """The trie itself, read-only, for code that walks big trees without building the DiGraph (figures)."""
+        return TreeArrays(self._kind, self._player, self._visits, self._parent, self._action, self._kids,
+                          self._ended)
 
     # ------------------------------------------------------------- exports
     def to_json(self, path=None) -> dict:
@@ -140,7 +165,8 @@ class GameTree:
             d = g.nodes[v]
             if d["kind"] == "terminal":
                 # the file keeps means, not how many plays ended here: take every visit as one
-                tree._ended[v] = [tree._visits[v], float(d["payoff_a"]), float(d["payoff_b"]), float(d["period"])]
+                tree._ended[v] = [tree._visits[v], float(d["payoff_a"]), float(d["payoff_b"]), float(d["period"]),
+                                  float(d.get("first_best", math.nan))]
         tree.plays = sum(rec[0] for rec in tree._ended.values())
         return tree
 

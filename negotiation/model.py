@@ -118,7 +118,8 @@ class NegotiationModel(mesa.Model):
             self._outcome = self.state.outcome()
             self.running = False
             if self.tree is not None:
-                self.tree.finish(self._outcome.payoff_a, self._outcome.payoff_b, self.state.period)
+                self.tree.finish(self._outcome.payoff_a, self._outcome.payoff_b, self.state.period,
+                                 first_best=self._outcome.first_best)
         return self._outcome
 
 

@@ -231,7 +231,7 @@ class Scenario:
         """
         if not result["pairings"]:
             return False
-        from negotiation.plots import plot_scenario
+        from negotiation.viz.scenarios import plot_scenario
 
         plot_scenario(result, path)
         return True
@@ -313,6 +313,22 @@ def _seed_checked(run):
 
     checked._checks_seed = True
     return checked
+def run_with_figure(sc: Scenario, runs=None, seed=0, overrides: dict | None = None, progress: bool = False,
+                    tree=None) -> dict:
+    """Run scenario ``sc``; ``figure=PATH`` among ``overrides`` writes its figure, for every scenario.
+
+    Scenarios that draw from their run's internals (the mediation ones) take ``figure`` as an option
+    of their own; every other one draws from its result through :meth:`Scenario.plot`. The path is
+    checked before anything runs.
+    """
+    overrides = dict(overrides or {})
+    figure = ""
+    if "figure" in overrides and "figure" not in getattr(sc, "options", {}):
+        figure = check_figure("figure", overrides.pop("figure"))
+    result = sc.run(runs=runs, seed=seed, overrides=overrides, progress=progress, tree=tree)
+    if figure and not sc.plot(result, figure):
+        raise ParameterError("figure", f"scenario {sc.name!r} has no figure")
+    return result
 
 
 def _jsonable(d: dict) -> dict:

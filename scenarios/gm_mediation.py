@@ -8,7 +8,7 @@ with ``simulated``/``theory``, ``checks``); ``alice``/``bob`` hold the buyer's/s
 strategies.  Metrics: surplus, buyer_payoff, seller_payoff, loss (first best − surplus per
 play), trade_rate, and for paired deviation runs ``deviator_gain`` (the deviator's payoff
 minus what stop-at-value earns on the same draws).  ``--set figure=PATH.png`` writes the
-scenario's figure (:mod:`negotiation.mediation.plots`).
+scenario's figure (:mod:`negotiation.viz.mediation`).
 
 * ``gm-shuttle`` (rows 9, 10): uniform values, linear schedule; p = ½ is efficient with 1/12
   each; stop-at-value is an equilibrium iff 1/3 ≤ p ≤ 2/3, shown by a deviator that stops early
@@ -238,8 +238,10 @@ class GMShuttle(_GMScenario):
                     f"with {_priors_label(params)}, (7) = [{lo:.4f}, {hi:.4f}]")
                     + " — the deviator gains exactly when the checker says (3)/(5) fail", ok, detail))
         if params["figure"]:
-            from negotiation.mediation.plots import plot_uncertainty
-            plot_uncertainty(Schedule.linear(p, T), outs, params["figure"])
+            from negotiation.viz.mediation import plot_uncertainty
+            plot_uncertainty(Schedule.linear(p, T), outs, params["figure"],
+                             title=f"gm-shuttle: shuttle diplomacy, linear schedule, p = {p:g}, T = {T:g}; buyer and "
+                                   "seller play stop-at-value")
         return self.result(params, runs, seed, theory, pairings, checks)
 
 
@@ -335,6 +337,12 @@ class GMGeneralPriors(_GMScenario):
         ]
         theory = {"admissible_prices_(7)": [lo, hi], "posted_price": p, "first_best": fb,
                   "fair_price": pf, "E_F[v]": mean_f}
+        if params["figure"]:   # Prop 2's schedule and the discoveries that end its plays (same draws as above)
+            from negotiation.viz.mediation import plot_uncertainty
+            _, outs = _play(proto, "stop-at-value", "stop-at-value", runs, [seed, 0], vals, keep=True)
+            plot_uncertainty(sched, outs, params["figure"],
+                             title=f"gm-general-priors: Prop 2 schedule at p = {p:.4f} in (7) = [{lo:.4f}, {hi:.4f}], "
+                                   f"F_B = Beta{tuple(params['buyer_beta'])}, F_S = Beta{tuple(params['seller_beta'])}")
         return self.result(params, runs, seed, theory, pairings, checks)
 
 
@@ -354,7 +362,7 @@ class GMPrivateInformation(_GMScenario):
         runs, params = self.checked_runs(runs), self.parameters(overrides)
         p, off = float(params["p"]), float(params["offset"])
         lam_star = max_private_information(p)
-        pairings, checks = [], []
+        pairings, checks, pts = [], [], []
         for i, lam in enumerate((max(lam_star - off, 0.0), min(lam_star + off, 0.99))):
             model = PrivateSignalModel(lam)
             informed = model.informed_values("buyer", 1.0)   # the buyer who saw θ_B = 1 (eq. (9))
@@ -362,6 +370,7 @@ class GMPrivateInformation(_GMScenario):
             dev, gain = _paired_deviation({"name": "shuttle", "params": {"p": p}}, p, "buyer", runs, [seed, i],
                                           informed)
             g = mean_se(gain)
+            pts.append((lam, g["mean"], g["se"]))   # for the figure
             pairings.append(_pairing(f"λ = {lam:.4f}: informed buyer (θ_B = 1) deviator vs stop-at-value", "shuttle",
                                      "deviator", "stop-at-value", dev, {"deviator_gain": max(0.0, th)},
                                      {"deviator_gain": g}))
@@ -381,6 +390,13 @@ class GMPrivateInformation(_GMScenario):
             pairings.append(_pairing(f"λ = {lam:.4f}: both stop-at-value, values (1 − λ)ω + λθ", "shuttle",
                                      "stop-at-value", "stop-at-value", df, {"surplus": fb, "loss": 0.0}))
         theory = {"lambda_star": lam_star, "lambda_star_t0_bound": max_private_information(p, initial_only=True)}
+        if params["figure"]:
+            from negotiation.viz.scenarios import plot_private_information
+            lams = np.linspace(0.0, min(lam_star + 3 * off, 0.99), 25)
+            gains = [max(0.0, _deviation_theory(PrivateSignalModel(x).informed_values("buyer", 1.0), p, "buyer"))
+                     for x in lams]
+            plot_private_information(p, lam_star, pts, params["figure"], {k: v for k, v in params.items()
+                                                                          if k != "figure"}, curve=(lams, gains))
         return self.result(params, runs, seed, theory, pairings, checks)
 
 
@@ -426,7 +442,7 @@ class GMBackAndForth(_GMScenario):
         checks.append(_check("row 14: the loss shrinks to 0 as T grows", bool(np.all(np.diff(theo) < 0)),
                              ", ".join(f"T={t}: {x:.2g}" for t, x in zip(Ts, theo))))
         if params["figure"]:
-            from negotiation.mediation.plots import plot_back_and_forth_loss
+            from negotiation.viz.mediation import plot_back_and_forth_loss
             plot_back_and_forth_loss(Ts, losses, ses, theo, params["figure"])
         return self.result(params, runs, seed, {"loss_times_T_squared": closed if vals is None else None,
                                                 "first_best": fb}, pairings, checks)
@@ -484,6 +500,9 @@ class GMSingleRound(_GMScenario):
             _check(f"Prop 5: misreporting by {s:g} costs the seller {-change:.5f}", within(gain, change),
                    f"simulated change {_fmt(gain)}"),
         ]
+        if params["figure"]:
+            from negotiation.viz.scenarios import plot_single_round
+            plot_single_round(df, params["figure"], {k: v for k, v in params.items() if k != "figure"})
         return self.result(params, runs, seed, {"first_best": fb}, pairings, checks)
 
 
@@ -522,6 +541,9 @@ class GMPartnership(_GMScenario):
                    within(sim["buyer_payoff"], 1 / 12) and within(sim["seller_payoff"], 1 / 12),
                    f"buyer {_fmt(sim['buyer_payoff'])}, seller {_fmt(sim['seller_payoff'])}"),
         ]
+        if params["figure"]:
+            from negotiation.viz.scenarios import plot_partnership
+            plot_partnership(df, params["figure"], {k: v for k, v in params.items() if k != "figure"})
         return self.result(params, runs, seed, {"first_best": 1 / 6}, pairings, checks)
 
 
@@ -582,7 +604,7 @@ class GMStatic(_GMScenario):
             checks.append(_check(f"back-and-forth T = {int(T)}: surplus first best − App. B's loss = {th:.5f}",
                                  within(sim, th), _fmt(sim)))
         if params["figure"]:
-            from negotiation.mediation.plots import plot_surplus_by_procedure
+            from negotiation.viz.mediation import plot_surplus_by_procedure
             labels = ["first best"] + [p["label"] for p in pairings]
             means = [fb] + [p["simulated"]["surplus"]["mean"] for p in pairings]
             ses = [0.0] + [p["simulated"]["surplus"]["se"] for p in pairings]

@@ -134,3 +134,10 @@ class Example4(TheoryScenario):
             [],
             [{"claim": "after one period the posterior on the likely type is >= 0.9", "passed": bool(worst >= 0.9),
               "detail": f"worst case {worst:.6g}, Lemma 1 bound {r.lemma1_lower_bound:.6g}"}])
+
+    def plot(self, result, path) -> bool:
+        """The worst one-period posterior against γ, with Lemma 1's bound (it has no pairings to bar)."""
+        from negotiation.viz.scenarios import plot_example4
+
+        plot_example4(result["parameters"], result["theory"], path)
+        return True

@@ -266,7 +266,7 @@ def test_game_tree_records_values_decisions_and_payoffs():
 
 
 def test_figures_are_written(tmp_path):
-    from negotiation.mediation.plots import plot_back_and_forth_loss, plot_surplus_by_procedure, plot_uncertainty
+    from negotiation.viz.mediation import plot_back_and_forth_loss, plot_surplus_by_procedure, plot_uncertainty
 
     _, outs = simulate(P("shuttle", p=0.4), S("stop-at-value"), S("stop-at-value"), 40, seed=1, keep=True)
     plot_uncertainty(Schedule.linear(0.4), outs, tmp_path / "a.png")

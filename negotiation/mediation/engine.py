@@ -324,7 +324,8 @@ class MediationModel(mesa.Model):
         self.simulator.event_list.clear()
         self.running = False
         if self.tree is not None:
-            self.tree.finish(self.outcome.buyer_payoff, self.outcome.seller_payoff, self.now)
+            self.tree.finish(self.outcome.buyer_payoff, self.outcome.seller_payoff, self.now,
+                             first_best=self.outcome.first_best)
 
     # ---------------------------------------------------------------------------- run
     def step(self):

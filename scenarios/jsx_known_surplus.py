@@ -7,23 +7,29 @@ negotiation (§3.3.1) with screening offers does not (Example 1, §4.3).
 
 The equilibrium claim is also checked with :mod:`negotiation.analysis` (issue 9) on a
 truncated, gridded version: two rugs with Example 1's matchups (θ_a, θ_b) = (0, 10) and
-(8, 2) in random order (S̄ = 10), demands on {0, Rubinstein shares, S̄} (prices {0, 2, 8, 10}
-for combinatorial offers), every history of period 0 expanded and later play following
-the profile: ``rubinstein`` against ``rubinstein`` has no profitable one-shot deviation.
+(8, 2) in random order (S̄ = 10), demands on {0, Rubinstein shares, S̄} (bundle prices on 0, S̄
+and the prices of the truthful Rubinstein price functions for combinatorial offers), every
+history of period 0 expanded and later play following the profile: ``rubinstein`` against
+``rubinstein`` has no profitable one-shot deviation.
 """
 
 from __future__ import annotations
 
+import itertools
 from functools import partial
+
+import numpy as np
 
 from negotiation import registry
 from negotiation.analysis import Profile, build_game, check_profile
+from negotiation.analysis.game import type_profiles
 from negotiation.environment import ENVIRONMENTS, exchange
 from negotiation.errors import ParameterError, check_choice, check_int
 from negotiation.limits import MAX_COMBINATORIAL_ITEMS, MAX_ITEMS
 from negotiation.priors import ExchangeablePrior
 from negotiation.registry import register_scenario
 from negotiation.scenario import Pairing, Scenario, rubinstein_split, within
+from negotiation.theory import demand
 
 #: The known-surplus pairing in which Bob deviates by deferring an item (JSX §4.4).
 DEFERRAL = "share-demanding with reopening, rubinstein vs deferrer"
@@ -75,7 +81,7 @@ def truncated_check(factory, params, protocol: str, horizon: int = 1):
     s = env.expected_surplus()
     a, b = rubinstein_split(params, s)
     if protocol == "combinatorial":
-        grid = {"price_grid": sorted({0.0, 2.0, 8.0, 10.0})}
+        grid = {"price_grid": rubinstein_price_grid(env, params)}
     else:
         grid = {"demand_grid": sorted({0.0, a, b, s})}
     recognition = {"recognition": params.get("recognition", "alternating")}
@@ -84,6 +90,32 @@ def truncated_check(factory, params, protocol: str, horizon: int = 1):
     proto = registry.protocol(protocol, max_periods=horizon + 6, **recognition, **grid)
     profile = Profile(registry.strategy("rubinstein"), registry.strategy("rubinstein"))
     return check_profile(build_game(proto, env, profile=profile, horizon=horizon))
+
+
+def rubinstein_price_grid(env, params) -> list[float]:
+    """P for the gridded combinatorial game: 0, S̄ and every bundle price of either proposer's truthful
+    Rubinstein offer.
+
+    Footnote 15's price function p(x) = v_a − u_a(x, θ_a) (Alice) or u_b(x, θ_b) − v_b (Bob), v the
+    proposer's Rubinstein demand on S̄, over every type profile of the prior.  Every bundle price of a
+    combinatorial offer lies on P and offers snap to P in the responder's favour (JSX §5.3.1's P^Δ,
+    issue 12), so P must hold these prices, as the share-demanding game's demand grid holds the
+    Rubinstein shares; on a grid without them (such as {0, 2, 8, 10}) the profile's own offers are
+    rounded away from the Rubinstein split and δ·(proposer share) is no longer a responder's continuation.
+    """
+    s = env.expected_surplus()
+    rec = params.get("recognition", "alternating")
+    v = {r: demand(r, s, params["discount_a"], params["discount_b"], rec, params.get("p_alice", 0.5))
+         for r in ("a", "b")}
+    bundles = list(itertools.product(range(len(env.choices)), repeat=env.n_items))
+    items = np.arange(env.n_items)
+    prices = {0.0, round(s, 12)}
+    for types, _ in type_profiles(env):
+        for x in bundles:
+            xa = np.array(x, dtype=np.intp)
+            prices.add(round(v["a"] - float(env.utility("a", xa, np.asarray(types.a), items)), 12))
+            prices.add(round(float(env.utility("b", xa, np.asarray(types.b), items)) - v["b"], 12))
+    return sorted(prices)
 
 
 def _truncated_claim(label, report):

@@ -86,3 +86,34 @@ def test_prop2_schedule_passes_the_check_on_section_41_example():
     p = 0.5
     chk = check_schedule(p, build_schedule(p, pair, rounds=200), pair)
     assert chk.passes, chk
+
+
+# ------------------------------------------------------- item 12: empty conditioning events
+def _gap_pair():
+    """GM §4.1's example with gaps in the support (fn. 5): F_B = Beta(200, 200), F_S uniform on
+    [0, 0.02] ∪ [0.98, 1] with mass ½ on each piece."""
+    return D.IndependentValues(D.beta(200, 200), D.piecewise_linear([(0, 0), (0.02, 0.5), (0.98, 0.5), (1, 1)]))
+
+
+def test_event_outside_a_support_gap_is_impossible_not_noise():
+    # (α, β) = (0.4975, 0.98 + 1e-14): the seller's value lies in it with probability 0 up to the
+    # schedule's resolution, so every conditional expectation of (3) and (5) is undefined
+    # (the constraint is vacuous).  Old code: E[v_B | v_B < v_S] = 0.518 from a 2.8e-15 mass.
+    m = D.interval_moments(_gap_pair(), 0.4975, 0.98 + 1e-14)
+    assert np.isnan(m.buyer_if_lower) and np.isnan(m.seller_if_higher)
+    assert m.mass == 0.0
+    # one value inside the support piece [0.98, 1] makes the event possible again: with the
+    # seller in (0.98, 0.99) the buyer is always below her, so E[v_B | v_B < v_S] = E[v_B | (0.4975, 0.99)]
+    m = D.interval_moments(_gap_pair(), 0.4975, 0.99)
+    assert float(m.buyer_if_lower) == pytest.approx(float(D.conditional_mean(D.beta(200, 200), 0.4975, 0.99)),
+                                                    abs=1e-12)
+
+
+def test_prop2_schedule_with_support_gaps_passes_the_check():
+    # Prop 2 on the gap prior at p = 1/2 (in (7)): old code reported a violation of 0.018 at
+    # t = 0.995, an interval where the seller's probability was 2.8e-15 of noise.
+    pair = _gap_pair()
+    lo, hi = admissible_prices(pair)
+    assert lo <= 0.5 + 1e-12 and hi >= 0.5 - 1e-12
+    chk = check_schedule(0.5, build_schedule(0.5, pair, rounds=200), pair)
+    assert chk.passes, chk

@@ -65,6 +65,7 @@ __all__ = [
     "measure_rule",
     "partial_moment",
     "piecewise_linear",
+    "support_overlap",
     "triangular",
     "truncated_normal",
     "uniform",
@@ -72,6 +73,9 @@ __all__ = [
 
 #: slack allowed when checking that a support lies inside [0, 1] and that CDFs start at 0 / end at 1
 SUPPORT_TOL = 1e-12
+#: an interval shorter than this (the schedule's resolution, toolkit._EPS) is a point: a party whose
+#: support meets (α, β) in less than this cannot be in (α, β) (GM fn. 5: priors may have gaps)
+SUPPORT_SLIVER = 1e-12
 #: Gauss–Legendre points per panel
 GL_ORDER = 20
 #: geometric grading towards singular points: panels [s + w·4^-(k+1), s + w·4^-k], k < GRADING_LEVELS
@@ -236,6 +240,36 @@ def as_distribution(dist, name: str = "distribution") -> rv_continuous_frozen:
 def _support(dist) -> tuple[float, float]:
     lo, hi = (float(x) for x in dist.support())
     return max(lo, 0.0), min(hi, 1.0)
+
+
+def _support_pieces(dist) -> np.ndarray:
+    """The support of ``dist`` as disjoint closed intervals, shape (k, 2).
+
+    A piecewise-linear CDF has gaps where it is flat (GM fn. 5 allows priors with gaps); every
+    other family here has one interval.
+    """
+    if dist.dist.name == "piecewise_linear":
+        knots, slopes = dist.dist.knots, dist.dist._slopes
+        pieces: list[list[float]] = []
+        for a, b, s in zip(knots[:-1], knots[1:], slopes):
+            if s <= 0:
+                continue
+            if pieces and pieces[-1][1] == a:
+                pieces[-1][1] = b
+            else:
+                pieces.append([a, b])
+        return np.array(pieces, dtype=float)
+    return np.array([_support(dist)], dtype=float)
+
+
+def support_overlap(dist, low, high) -> np.ndarray:
+    """Length of supp F ∩ (low, high), vectorized: zero exactly when v ∈ (low, high) is impossible."""
+    pieces = _support_pieces(dist)
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    out = np.zeros(np.broadcast_shapes(low.shape, high.shape))
+    for a, b in pieces:
+        out += np.maximum(np.minimum(high, b) - np.maximum(low, a), 0.0)
+    return out
 
 
 def _is_standard_uniform(dist) -> bool:
@@ -667,6 +701,9 @@ class IntervalMoments:
     expectation is formed with the mass of its own rule so that it lies in [α, β].  A
     conditional expectation whose conditioning event has zero probability is NaN: the
     corresponding incentive constraint is then vacuous (GM derive (3) and (5) by dividing by it).
+    Zero means exactly zero: where either party's support (gaps allowed, GM fn. 5) meets
+    (α, β) in less than ``SUPPORT_SLIVER`` the raw integrals are set to 0 instead of carrying
+    quadrature or end-point noise of order 1e-16.
     """
 
     alpha: np.ndarray
@@ -788,8 +825,14 @@ def interval_moments(values, alpha, beta) -> IntervalMoments:
     s_below, s_above = np.maximum(s_below, 0.0), np.maximum(s_above, 0.0)
     b_above, b_below = np.maximum(b_above, 0.0), np.maximum(b_below, 0.0)
 
+    # Exact support handling (GM fn. 5): "both values in (α, β)" is impossible — not a tiny-noise
+    # event — when either support meets (α, β) in less than SUPPORT_SLIVER; all eight integrals
+    # condition on it, so they are exactly 0 there and every conditional expectation is NaN.
+    possible = ((support_overlap(values.buyer, a, b) > SUPPORT_SLIVER)
+                & (support_overlap(values.seller, a, b) > SUPPORT_SLIVER)).astype(float)
+
     def rs(arr):
-        return _row_sum(panels, arr, m).reshape(shape)
+        return (_row_sum(panels, arr, m) * possible).reshape(shape)
 
     return IntervalMoments(
         alpha=a.reshape(shape),

@@ -38,6 +38,7 @@ from negotiation.mediation.toolkit import (
     Schedule,
     admissible_prices,
     back_and_forth_loss,
+    best_stopping_time,
     build_schedule,
     check_schedule,
     efficient_payoffs,
@@ -235,19 +236,21 @@ class GMGeneralPriors(_GMScenario):
                                  np.all(gain == 0.0), f"gain {_fmt(g)}"))
         # outside (7): the linear schedule at a price below the interval
         q = max(0.02, lo - 0.05)
-        th = max(0.0, _deviation_theory(vals, q, "buyer"), _deviation_theory(vals, q, "seller"))
-        role = "buyer" if _deviation_theory(vals, q, "buyer") > 0 else "seller"
+        # the deviator's best stopping time over all t in [0, T] (item 13 of issue 12), not only t = 0
+        best = {r: best_stopping_time(r, q, None, vals) for r in ("buyer", "seller")}
+        role = max(best, key=lambda r: best[r][1])
+        t_star, th = best[role]
         dev, gain = _paired_deviation({"name": "shuttle", "params": {"p": q}}, q, role, dev_runs, [seed, 2], vals)
         g = mean_se(gain)
         pairings.append(_pairing(f"linear schedule, p = {q:.4f} outside (7): deviating {role}", "shuttle",
                                  "deviator" if role == "buyer" else "stop-at-value",
                                  "deviator" if role == "seller" else "stop-at-value", dev,
-                                 {"deviator_gain": _deviation_theory(vals, q, role)}, {"deviator_gain": g}))
+                                 {"deviator_gain": th}, {"deviator_gain": g}))
         checks.append(_check(f"row 11: outside (7) (p = {q:.4f}) stop-at-value is not an equilibrium: the {role} "
-                             "deviates at t = 0 and gains the theory's amount",
+                             f"stops undiscovered at her best time t* = {t_star:.4f} and gains the theory's amount",
                              th > 0 and not check_schedule(q, None, vals).passes
-                             and (dev["ended_kind"] == "visit").all() and within(g, _deviation_theory(vals, q, role)),
-                             f"gain {_fmt(g)} vs {_deviation_theory(vals, q, role):.5f}"))
+                             and (dev["ended_kind"] == "visit").any() and within(g, th),
+                             f"gain {_fmt(g)} vs {th:.5f}"))
         # row 12: F_B = F_S = F, fair price E_F[v] kept fair at every t
         F = beta(*params["symmetric_beta"])
         sym = IndependentValues(F, F)

@@ -117,3 +117,39 @@ def test_prop2_schedule_with_support_gaps_passes_the_check():
     assert lo <= 0.5 + 1e-12 and hi >= 0.5 - 1e-12
     chk = check_schedule(0.5, build_schedule(0.5, pair, rounds=200), pair)
     assert chk.passes, chk
+
+
+# ------------------------------------------- item 13: the shuttle deviator checks all t ∈ [0, T]
+def _violating_schedule():
+    """Uniform values, p = ½: α rises to 0.3 by t = 0.02 with β = 1, then β falls to 0.88 by 0.04.
+
+    On (α, β) uniform E[v_B | v_B < v_S] = (2α + β)/3, so (3) fails exactly on (1/60, 0.04)
+    (2α + β > 3/2) and nowhere else — between the mediator's regular visits at 0 and 1/16.
+    """
+    from negotiation.mediation.toolkit import Schedule
+    return Schedule([0, 0.02, 0.04, 1], [0, 0.3, 0.3, 0.5], [1, 1, 0.88, 0.5])
+
+
+def test_best_stopping_time_matches_hand_computation():
+    # G(t) = (β − α)²[(α + β)/2 − p − ((α + 2β)/3 − p)/2]; on [0, 0.02] (β = 1, α = 15t) it is
+    # (1 − α)²(2α − 1/2)/6, increasing up to α = 0.3: t* = 0.02, G = 0.49·0.1/6.
+    from negotiation.mediation.toolkit import best_stopping_time
+    t, g = best_stopping_time("buyer", 0.5, _violating_schedule())
+    assert t == pytest.approx(0.02, abs=1e-9)
+    assert g == pytest.approx(0.49 * 0.1 / 6, abs=1e-12)
+    assert best_stopping_time("buyer", 0.5)[1] == 0.0      # linear schedule at p = ½: no t gains
+
+
+def test_shuttle_deviator_stops_between_the_regular_visits():
+    # v_B = 0.6, v_S = 0.9: nobody discovers before t = 0.0336 (β reaches 0.9).  The deviating
+    # buyer stops undiscovered at t* = 0.02 and provides (E[v_B | (0.3, 1)] = 0.65 > p): gain
+    # 0.6 − 0.5 = 0.1 over stop-at-value, where the seller stops high and nothing trades.
+    # Old code: visits only at k/16, so the deviator never stopped and gained 0.
+    from negotiation import registry
+    from negotiation.mediation.engine import play
+    proto = registry.protocol("shuttle", p=0.5, schedule=_violating_schedule())
+    dev = play(proto, registry.strategy("deviator"), registry.strategy("stop-at-value"), v_buyer=0.6, v_seller=0.9)
+    sav = play(proto, registry.strategy("stop-at-value"), registry.strategy("stop-at-value"), v_buyer=0.6,
+               v_seller=0.9)
+    assert dev.time == pytest.approx(0.02) and dev.stopper == "buyer" and dev.ended_by.kind == "visit"
+    assert dev.buyer_payoff - sav.buyer_payoff == pytest.approx(0.1)

@@ -168,6 +168,15 @@ class MediationStrategy(Strategy):
     def bid(self, obs: Observation) -> float:
         raise IllegalAction(f"{self.name!r} cannot bid")
 
+    def visit_times(self, obs: Observation) -> tuple:
+        """Extra times at which a shuttle mediator should visit this party (``wants_visits`` only).
+
+        Asked once at t = 0 with ``obs.info["schedule"]`` (the posted schedule): a strategy that
+        plans to stop without a discovery names its stopping times here, so that the check of
+        GM's constraints covers every t ∈ [0, T] and not only the mediator's regular visits.
+        """
+        return ()
+
 
 class MediationProtocol:
     """A mediation procedure: ``start(model)`` posts its terms, schedules its events, returns the play state.

@@ -153,3 +153,48 @@ def test_shuttle_deviator_stops_between_the_regular_visits():
                v_seller=0.9)
     assert dev.time == pytest.approx(0.02) and dev.stopper == "buyer" and dev.ended_by.kind == "visit"
     assert dev.buyer_payoff - sav.buyer_payoff == pytest.approx(0.1)
+
+
+# --------------------------------------------------------------- item 15: checks that can fail
+def _gm():
+    import importlib
+    return importlib.import_module("scenarios.gm_mediation")
+
+
+def test_row12_check_needs_prop3_constraints():
+    # The fair price of Beta(2, 5) is E_F[v] = 2/7 under Prop 3's schedule and under the linear
+    # schedule alike; only the former makes stop-at-value an equilibrium, and the check must say so.
+    from negotiation.mediation.toolkit import Schedule, fair_schedule
+    F = D.beta(2, 5)
+    sym = D.IndependentValues(F, F)
+    fs = fair_schedule(F, rounds=50)
+    assert fs.p == pytest.approx(2 / 7, abs=1e-9)
+    assert _gm()._prop3_equilibrium_check(sym, fs, fs.p)["passed"]
+    wrong = Schedule.linear(fs.p)
+    assert not check_schedule(fs.p, wrong, sym).passes
+    assert not _gm()._prop3_equilibrium_check(sym, wrong, fs.p)["passed"]
+
+
+def test_deviation_and_misreport_checks_fail_when_the_effect_is_not_seen():
+    gm = _gm()
+    th = 1 / 6 - 0.32 / 2              # E[(v_B − p); v_B < v_S] at p = 0.32: the deviator's gain
+    assert th == pytest.approx(1 / 150)
+    # the old default run: 0.0067 ± 0.0077 — indistinguishable from zero — must not pass
+    assert not gm._gains_distinctly({"mean": 0.0, "se": 0.0077}, th)
+    assert not gm._gains_distinctly({"mean": 0.0067, "se": 0.0077}, th)
+    assert gm._gains_distinctly({"mean": 0.0064, "se": 0.0013}, th)
+    change = -(0.1 ** 2 * 0.9 + 0.1 ** 3 / 3) / 2          # Prop 5, misreport by 0.1: −0.004667
+    assert not gm._misreport_cost_seen({"mean": 0.0, "se": 0.0018}, change)
+    assert gm._misreport_cost_seen({"mean": -0.0052, "se": 0.00135}, change)
+
+
+def test_stratified_sampling_estimates_a_known_mean_with_an_honest_error():
+    # E[(v_B − p)·1{v_B < v_S}] = 1/150 at p = 0.32 (uniform): the stratified estimate's error
+    # must be within 4 of its standard errors, and the error bar far below plain Monte Carlo's.
+    gm = _gm()
+    m = 31
+    vb, vs = gm._stratified_values(m, [0, 9])
+    g = (vb - 0.32) * (vb < vs)
+    est = gm._stratified_mean(g, m)
+    assert abs(est["mean"] - 1 / 150) <= 4 * est["se"]
+    assert est["se"] < 0.5 * g.std(ddof=1) / m

@@ -165,6 +165,14 @@ def _stratified_deviation(protocol, role, m, seed, values=None):
     return dev, _stratified_mean((dev[f"{role}_payoff"] - sav[f"{role}_payoff"]).to_numpy(), m)
 
 
+def _strata_for(effect, se_scale, runs, k=5.0):
+    """Grid size m for a stratified run: at least √runs, and enough that an effect of size ``effect``
+    lies k standard errors from zero.  The stratified s.e. falls like se_scale·m^(−3/2) (one point per
+    cell, the integrand jumps along lines); ``se_scale`` is measured on the scenario's defaults."""
+    need = math.ceil((se_scale * k / effect) ** (2 / 3)) if effect > 0 else 2
+    return max(2, int(math.sqrt(runs)), need)
+
+
 def _gains_distinctly(g, th, k=3.0):
     """A positive theory gain is seen: within 4 s.e. of theory and more than k s.e. above zero."""
     return th > 0 and within(g, th) and g["mean"] > k * g["se"]
@@ -172,6 +180,8 @@ def _gains_distinctly(g, th, k=3.0):
 
 def _misreport_cost_seen(g, change, k=3.0):
     """Prop 5: a misreport's negative theory change is seen — within 4 s.e. and k s.e. below zero."""
+    if change == 0:      # shift 0 is truthful reporting: nothing may change in any play
+        return g["mean"] == 0 and g["se"] == 0
     return change < 0 and within(g, change) and g["mean"] < -k * g["se"]
 
 
@@ -227,17 +237,17 @@ class GMShuttle(_GMScenario):
         if not chk.passes:
             theory["warning"] = (f"p = {p:g} is outside (7) = [1/3, 2/3]: stop-at-value is NOT an equilibrium here "
                                  f"(constraint {chk.constraint} fails by {chk.worst_violation:.4g})")
-        # stratified values (an m × m jittered grid, m² ≈ runs/2 plays per deviation run): the gain at
+        # stratified values (an m × m jittered grid, m² ≥ runs/2 plays per deviation run): the gain at
         # p = 0.32 / 0.68 (1/150) must be told from zero, which plain Monte Carlo at these runs cannot
-        m_grid = max(2, int(math.sqrt(runs / 2)))
         for i, q in enumerate(params["prices"]):
             q = float(q)
             passes = check_schedule(q).passes
             ok_prop1 = passes == (1 / 3 <= q <= 2 / 3)
             for j, role in enumerate(("buyer", "seller")):
+                th = max(0.0, _deviation_theory(None, q, role))
+                m_grid = _strata_for(th, 0.3, runs / 2)     # s.e. 0.0013–0.0017 at m = 29–31
                 dev, g = _stratified_deviation({"name": "shuttle", "params": {"p": q, "T": T}}, role, m_grid,
                                                [seed, 1, i, j])
-                th = max(0.0, _deviation_theory(None, q, role))
                 early = ((dev["stopper"] == role) & (dev["ended_kind"] == "visit")).to_numpy()
                 pairings.append(_pairing(f"shuttle, p = {q:g}: deviating {role} vs stop-at-value", "shuttle",
                                          "deviator" if role == "buyer" else "stop-at-value",
@@ -453,14 +463,14 @@ class GMSingleRound(_GMScenario):
         s = float(params["shift"])
         sr = {"name": "single-round"}
         df = _play(sr, "truthful-reporter", "truthful-reporter", runs, [seed, 0])
+        change = -(s * s * (1 - s) + s ** 3 / 3) / 2        # hand computation, see the tests
         # the misreporting cost on stratified values (m × m jittered grid), paired with truthful play
-        m_grid = max(2, int(math.sqrt(runs)))
+        m_grid = _strata_for(-change, 0.32, runs)     # s.e. 0.00135 at m = 38 (default runs)
         vb, vs = _stratified_values(m_grid, [seed, 2])
         tru = _play_given(sr, "truthful-reporter", "truthful-reporter", vb, vs, [seed, 2])
         mis = _play_given(sr, "truthful-reporter", _strategy("misreporter", shift=s), vb, vs, [seed, 2])
         dfb = _play({"name": "single-round", "params": {"first": "buyer"}}, "truthful-reporter", "truthful-reporter",
                     runs, [seed, 1])
-        change = -(s * s * (1 - s) + s ** 3 / 3) / 2        # hand computation, see the tests
         gain = _stratified_mean((mis["seller_payoff"] - tru["seller_payoff"]).to_numpy(), m_grid)
         pairings = [
             _pairing("seller first, both truthful", "single-round", "truthful-reporter", "truthful-reporter", df,

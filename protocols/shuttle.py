@@ -115,7 +115,9 @@ class ShuttleState:
         p = self.pr.p
         decider = m.coin()
         d = m.note(decider, "terminal", p, p, True)
-        obs = m.observe(decider, price=p, lower=p, upper=p, discovery="terminal", value=None, T=self.pr.schedule.T)
+        # a party who discovered her value earlier (and went on) still knows it at T
+        _, value = self.known.get(decider, (None, None))
+        obs = m.observe(decider, price=p, lower=p, upper=p, discovery="terminal", value=value, T=self.pr.schedule.T)
         provide = bool(m.ask(decider, "decide", obs, label=_label_provide))
         m.finish(traded=provide, price=p, stopper="nobody", decider=decider, ended_by=d)
 

@@ -4,8 +4,8 @@ Every scenario plays the procedures on :class:`negotiation.mediation.engine.Medi
 (buyer, seller and mediator as Mesa agents; continuous-time discoveries on Mesa's DEVS
 simulator) and prints the simulated means (± standard errors) beside the closed forms of
 :mod:`negotiation.mediation.toolkit`.  JSON shape as :mod:`negotiation.scenario` (``pairings``
-with ``simulated``/``theory``, ``checks``); ``alice``/``bob`` hold the buyer's/seller's
-strategies.  Metrics: surplus, buyer_payoff, seller_payoff, loss (first best − surplus per
+with ``simulated``/``theory``, ``checks``); ``alice``/``bob`` hold the seller's/buyer's
+strategies (the convention of ``negotiate play``), ``buyer``/``seller`` say it by role.  Metrics: surplus, buyer_payoff, seller_payoff, loss (first best − surplus per
 play), trade_rate, and for paired deviation runs ``deviator_gain`` (the deviator's payoff
 minus what stop-at-value earns on the same draws).  ``--set figure=PATH.png`` writes the
 scenario's figure (:mod:`negotiation.mediation.plots`).
@@ -88,7 +88,8 @@ def _pairing(label, protocol, buyer, seller, df, theory, extra=None):
     sim.pop("first_best")
     if extra:
         sim.update(extra)
-    return {"label": label, "protocol": protocol, "alice": buyer, "bob": seller, "buyer": buyer, "seller": seller,
+    # Alice is the seller and Bob the buyer, the convention of `negotiate play` for mediation
+    return {"label": label, "protocol": protocol, "alice": seller, "bob": buyer, "buyer": buyer, "seller": seller,
             "simulated": sim, "theory": {k: float(v) for k, v in theory.items()}}
 
 

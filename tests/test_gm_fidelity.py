@@ -198,3 +198,98 @@ def test_stratified_sampling_estimates_a_known_mean_with_an_honest_error():
     est = gm._stratified_mean(g, m)
     assert abs(est["mean"] - 1 / 150) <= 4 * est["se"]
     assert est["se"] < 0.5 * g.std(ddof=1) / m
+
+
+# ---------------------------------------------------------------- items 14 and 16 (smaller ones)
+class _Recorder:
+    """A stop-at-value party that keeps every observation it is shown."""
+
+    def __new__(cls):
+        from agents.mediation import StopAtValue
+
+        class Rec(StopAtValue):
+            name = "stop-at-value"
+
+            def __init__(self):
+                self.seen = []
+
+            def stop(self, obs):
+                self.seen.append(obs)
+                return super().stop(obs)
+
+        return Rec()
+
+
+def test_back_and_forth_reveals_only_the_discovery_interval():
+    # GM §5.1: in round t the buyer learns whether v_B ∈ I_t^L = [α_{t−1}, α_t), not v_B.  T = 4,
+    # p = ½: α = 0, 1/8, 1/4, …; v_B = 0.3 is found in I_3^L = [1/4, 3/8).  Old code: value 0.3
+    # and the interval (α_{t−1}, β_{t−1}) unchanged by what she learnt.
+    from negotiation import registry
+    from negotiation.mediation.engine import play
+    buyer = _Recorder()
+    out = play(registry.protocol("back-and-forth", p=0.5, rounds=4), buyer, registry.strategy("stop-at-value"),
+               v_buyer=0.3, v_seller=0.7)
+    assert all(o.value is None for o in buyer.seen)
+    last = buyer.seen[-1]
+    assert last.discovery == "low" and (last.lower, last.upper) == pytest.approx((0.25, 0.375))
+    # round 1 step 1, not in [0, 1/8): she knows v_B ∈ [1/8, 1]
+    assert (buyer.seen[0].lower, buyer.seen[0].upper) == pytest.approx((0.125, 1.0))
+    assert out.time == 3.0      # the round, as in the batch kernel (old: 3 or 3.5 by step)
+
+
+def test_back_and_forth_time_is_the_round_in_engine_and_kernel():
+    # v_S = 0.1 is found in step 2 of round 1 (I_1^L = [0, 1/8) for the seller): round 1 in both.
+    from negotiation import registry
+    from negotiation.mediation import kernels
+    from negotiation.mediation.engine import play
+    out = play(registry.protocol("back-and-forth", p=0.5, rounds=4), registry.strategy("stop-at-value"),
+               registry.strategy("stop-at-value"), v_buyer=0.6, v_seller=0.1)
+    k = kernels.back_and_forth(np.random.default_rng(0), p=0.5, rounds=4, v_buyer=[0.6], v_seller=[0.1])
+    assert out.time == k.time[0] == 1.0 and k.step[0] == 2
+
+
+def test_partnership_refuses_a_price_outside_its_range():
+    # GM §5.3, uniform F: E[v] − ½E[max] = 1/2 − 1/3 = 1/6 ≤ p ≤ ½E[max] = 1/3.
+    from negotiation import registry
+    from negotiation.errors import ParameterError
+    from negotiation.mediation.engine import play
+    from negotiation.mediation.toolkit import partnership_price_range
+    assert partnership_price_range() == pytest.approx((1 / 6, 1 / 3))
+    with pytest.raises(ParameterError, match="partnership_price_range"):
+        play(registry.protocol("partnership", p=0.5), registry.strategy("cgk-bidder"), registry.strategy("cgk-bidder"),
+             v_buyer=0.6, v_seller=0.1)
+
+
+def test_terminal_observation_keeps_a_discovered_value():
+    # Shuttle, linear schedule at p = ½: v_B = 0.2 is discovered at t = 0.4; a buyer who goes on
+    # and is picked at T must still know v_B = 0.2.
+    from agents.mediation import StopAtValue
+    from negotiation import registry
+    from negotiation.mediation.engine import play
+
+    class GoesOn(StopAtValue):
+        name = "stop-at-value"
+
+        def __init__(self):
+            self.terminal = None
+
+        def stop(self, obs):
+            return False
+
+        def decide(self, obs):
+            self.terminal = obs
+            return False
+
+    buyer, seller = GoesOn(), GoesOn()
+    play(registry.protocol("shuttle", p=0.5), buyer, seller, v_buyer=0.2, v_seller=0.5, seed=0)
+    seen = buyer.terminal or seller.terminal
+    assert seen.discovery == "terminal"
+    assert seen.value == (0.2 if buyer.terminal else None)
+
+
+def test_scenario_json_alice_is_the_seller():
+    from negotiation import registry
+    registry.load_builtins()
+    res = registry.SCENARIOS["gm-single-round"]().run(runs=4, seed=0)
+    mis = [p for p in res["pairings"] if "misreports" in p["label"]][0]
+    assert mis["alice"] == mis["seller"] == "misreporter" and mis["bob"] == mis["buyer"] == "truthful-reporter"

@@ -317,8 +317,12 @@ class MediationModel(mesa.Model):
         return d
 
     def finish(self, *, traded: bool, price: float, stopper: str, decider: str, ended_by: Discovery | None,
-               payoffs: tuple[float, float] | None = None) -> None:
-        """End the play: fix the allocation, clear the remaining events."""
+               payoffs: tuple[float, float] | None = None, time: float | None = None) -> None:
+        """End the play: fix the allocation, clear the remaining events.
+
+        ``time`` is the outcome's time when the procedure reports it in its own units (the round of
+        back-and-forth diplomacy); by default the simulator's clock.
+        """
         if self.outcome is not None:
             raise RuntimeError("the play has already ended")
         vb, vs = self.value("buyer"), self.value("seller")
@@ -328,7 +332,8 @@ class MediationModel(mesa.Model):
             if not traded:
                 price = math.nan
         self.outcome = MediationOutcome(self.protocol.name, vb, vs, bool(traded), price, float(payoffs[0]),
-                                        float(payoffs[1]), self.now, stopper, decider, ended_by,
+                                        float(payoffs[1]), self.now if time is None else float(time), stopper,
+                                        decider, ended_by,
                                         list(self.discoveries))
         self.simulator.event_list.clear()
         self.running = False

@@ -8,8 +8,11 @@
 * ``misreporter`` (GM §5.2): shade the report by ``shift`` (the seller overstates her cost, the
   buyer understates her value), accept like the truthful reporter.
 * ``deviator`` (GM §3 incentive constraints (2)–(5); §5.2): a one-shot deviator that best-responds
-  to an opponent playing the equilibrium.  In shuttle diplomacy, when she has discovered nothing
-  at a mediator visit with interval (α, β), she compares stopping now — max{0, E[v_B] − p} for
+  to an opponent playing the equilibrium.  In shuttle diplomacy she plays stop-at-value except
+  that, undiscovered, she stops at the time t* ∈ [0, T) that maximizes her ex-ante gain over
+  stop-at-value, found from the posted schedule by
+  :func:`negotiation.mediation.toolkit.best_stopping_time` (the mediator visits her at t*), and
+  never if no time gains.  At each t the gain compares stopping — max{0, E[v_B] − p} for
   the buyer, max{0, p − E[v_S]} for the seller (gains, conditional on (α, β)) — with
   continuing under stop-at-value, (E[v_B | v_B > v_S] − p)·Pr(v_B > v_S) and
   (p − E[v_S | v_S < v_B])·Pr(v_S < v_B) (eqs. (1), (4)), all from
@@ -28,7 +31,7 @@ import numpy as np
 from negotiation.errors import ParameterError
 from negotiation.mediation.distributions import conditional_mean, interval_moments
 from negotiation.mediation.engine import MediationStrategy, Observation
-from negotiation.mediation.toolkit import partnership_bid, single_round_price
+from negotiation.mediation.toolkit import best_stopping_time, partnership_bid, single_round_price
 from negotiation.registry import register_strategy
 
 TIE = 1e-9
@@ -154,11 +157,32 @@ class Deviator(MediationStrategy):
             self._cache[key] = out
         return out
 
+    def _plan(self, obs):
+        """(t*, gain) of :func:`best_stopping_time` for this party and the posted schedule (memoized)."""
+        sched = obs.info["schedule"]
+        key = ("plan", obs.role, obs.price, id(sched), id(obs.values))
+        hit = self._cache.get(key)
+        if hit is None or hit[0] is not sched:
+            hit = (sched, best_stopping_time(obs.role, obs.price, sched, obs.values))
+            if len(self._cache) < 100_000:
+                self._cache[key] = hit
+        return hit[1]
+
+    def visit_times(self, obs):
+        """Shuttle diplomacy: the best stopping time t* found from the schedule, if stopping gains."""
+        if "schedule" not in obs.info:
+            return ()
+        t_star, gain = self._plan(obs)
+        return (t_star,) if gain > 0 else ()
+
     def stop(self, obs):
         if obs.discovery in ("low", "high"):
             return True          # stopping on a discovery is weakly dominant (GM §3)
         if obs.value is not None or obs.upper - obs.lower < 1e-12:
             return False
+        if "schedule" in obs.info:   # shuttle: stop undiscovered exactly at the best time t*
+            t_star, gain = self._plan(obs)
+            return gain > 0 and abs(obs.time - t_star) <= 1e-12
         stop, cont, _ = self.gains(obs)
         return stop > cont + 1e-12
 

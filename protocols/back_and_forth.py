@@ -14,6 +14,9 @@ The mediator posts p and a discrete schedule α_0 = 0 < … < α_T = p, β_0 = 1
 
 If nobody stops, the procedure ends after step 1 of round T with the buyer owning the asset.
 A sale and a buy-back at the same p cancel, so the buyer has paid p iff she ends with the asset.
+Time: step 1 of round t runs at simulator time t and step 2 at t + ½ (so the steps keep their
+order on the clock), but the outcome's ``time`` is the round t, as in the batch kernel
+:func:`negotiation.mediation.kernels.back_and_forth`; the step is in ``ended_by``.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class BackAndForthState:
     def __init__(self, protocol: BackAndForth, model):
         self.pr, self.m = protocol, model
         model.mediator.posted = {"price": protocol.p, "lower": protocol.lower, "upper": protocol.upper}
+        self.known = {"buyer": (0.0, 1.0), "seller": (0.0, 1.0)}   # the interval each knows her value in
         model.schedule(1.0, self.step1, 1)
 
     def _learn(self, role, t, step, side, holder):
@@ -43,12 +47,23 @@ class BackAndForthState:
         v = m.value(role)
         if side == "low":
             found = lo[t - 1] <= v < lo[t]
+            interval = (lo[t - 1], lo[t])
         else:
             found = up[t] < v <= up[t - 1]
+            interval = (up[t], up[t - 1])
         kind = side if found else None
-        obs = m.observe(role, price=self.pr.p, lower=lo[t - 1], upper=up[t - 1], discovery=kind,
-                        value=v if found else None, round=t, step=step, holder=holder,
-                        interval=(lo[t - 1], lo[t]) if side == "low" else (up[t], up[t - 1]))
+        # GM §5.1: she learns only whether v lies in I_t^L (I_t^R) — never v itself; what she knows
+        # is that interval, or else her previous interval less it
+        a, b = self.known[role]
+        if found:
+            a, b = interval
+        elif side == "low":
+            a = max(a, lo[t])
+        else:
+            b = min(b, up[t])
+        self.known[role] = (a, b)
+        obs = m.observe(role, price=self.pr.p, lower=a, upper=b, discovery=kind, value=None, round=t, step=step,
+                        holder=holder, interval=interval)
         stop = bool(m.ask(role, "stop", obs, label=_label_stop))
         d = m.note(role, kind or "none", lo[t - 1], up[t - 1], stop)
         return stop, d
@@ -58,18 +73,18 @@ class BackAndForthState:
         for role, side in (("buyer", "low"), ("seller", "high")):
             stop, d = self._learn(role, t, 1, side, "seller")
             if stop:   # the seller keeps the asset
-                return m.finish(traded=False, price=self.pr.p, stopper=role, decider=role, ended_by=d)
+                return m.finish(traded=False, price=self.pr.p, stopper=role, decider=role, ended_by=d, time=t)
         if t < self.pr.T:     # the claim passes to the buyer for p
             m.schedule(t + 0.5, self.step2, t)
         else:
-            m.finish(traded=True, price=self.pr.p, stopper="nobody", decider="", ended_by=None)
+            m.finish(traded=True, price=self.pr.p, stopper="nobody", decider="", ended_by=None, time=t)
 
     def step2(self, t: int):
         m = self.m
         for role, side in (("seller", "low"), ("buyer", "high")):
             stop, d = self._learn(role, t, 2, side, "buyer")
             if stop:   # the buyer keeps the asset
-                return m.finish(traded=True, price=self.pr.p, stopper=role, decider=role, ended_by=d)
+                return m.finish(traded=True, price=self.pr.p, stopper=role, decider=role, ended_by=d, time=t)
         m.schedule(t + 1.0, self.step1, t + 1)   # the seller buys the claim back for p
 
 

@@ -1,7 +1,8 @@
 """Partnership formation and dissolution — Gottardi & Mezzetti (2024), §5.3 (Cramton–Gibbons–Klemperer).
 
 F_B = F_S = F.  t = 0 (formation): the buyer pays p for a half share of the asset (default
-p = E_F[v]/2, equal ex-ante gains; any p in ``partnership_price_range`` is individually rational).
+p = E_F[v]/2, equal ex-ante gains; any p in ``partnership_price_range`` is individually rational,
+and a p outside it is refused with a one-line ParameterError).
 t = 1 (dissolution): the mediator reveals each party's value to her; each submits a bid (in
 equilibrium β(v) = ∫_0^v u dF(u)); the higher bidder gets the whole asset and pays the
 difference of the bids to the other (ties: a fair coin).  Net payment buyer → seller:
@@ -16,6 +17,7 @@ import math
 from negotiation.errors import IllegalAction, ParameterError
 from negotiation.mediation.distributions import as_values, conditional_mean
 from negotiation.mediation.engine import ROLES, MediationProtocol
+from negotiation.mediation.toolkit import partnership_price_range
 from negotiation.registry import register_protocol
 
 
@@ -26,6 +28,10 @@ class PartnershipState:
             raise ParameterError("values", "partnership dissolution (GM §5.3) needs independent values with F_B = F_S")
         self.pr, self.m = protocol, model
         self.p = protocol.price(vals)
+        lo, hi = partnership_price_range(vals.buyer)
+        if not lo - 1e-12 <= self.p <= hi + 1e-12:
+            raise ParameterError("p", f"must lie in partnership_price_range = [{lo:.6g}, {hi:.6g}] (GM §5.3: "
+                                      f"otherwise a partner refuses to form the partnership), got {self.p}")
         model.mediator.posted = {"price": self.p}
         model.schedule(0.0, self.form)
 

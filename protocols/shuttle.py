@@ -7,8 +7,10 @@ of Prop. 1).  Discovery phase in continuous time: a party discovers that her val
 ("low") or β_t ("high") at the time the schedule reaches it — an event on Mesa's DEVS simulator
 at τ = inf{t : α_t ≥ v} or inf{t : β_t ≤ v} (:func:`negotiation.mediation.engine.hitting_time`)
 — and then decides whether to stop.  The mediator also *visits* each party at ``visits`` equally
-spaced times in [0, T) — only parties whose strategy may stop without a discovery
-(``wants_visits``) are asked there; a party that always continues when she has learnt nothing
+spaced times in [0, T) and at the times her strategy names at t = 0
+(:meth:`~negotiation.mediation.engine.MediationStrategy.visit_times`; the deviator names its
+best stopping time, so a deviation anywhere in [0, T] is played) — only parties whose strategy
+may stop without a discovery (``wants_visits``) are asked there; a party that always continues when she has learnt nothing
 would answer "continue" anyway.  Allocation phase: all stop decisions taken at one instant are
 collected, then (a lower-priority event at the same time) if one party stopped she decides; if
 both stopped a fair coin picks the deciding party; if nobody stopped by T the coin picks one
@@ -48,9 +50,14 @@ class ShuttleState:
             tau, kind = hitting_time(sched, model.value(role), p)
             if kind is not None and tau < sched.T:
                 model.schedule(tau, self.discover, role, kind)
+        self.visits: dict = {}
         for role in ROLES:      # visits are chained: each schedules the next one
-            if model.traders[role].strategy.wants_visits:
-                model.schedule(protocol.visit_times[0], self.visit, role, 0)
+            strategy = model.traders[role].strategy
+            if strategy.wants_visits:
+                obs = model.observe(role, price=p, lower=0.0, upper=1.0, T=sched.T, schedule=sched)
+                asked = [float(x) for x in strategy.visit_times(obs) if 0.0 <= float(x) < sched.T]
+                self.visits[role] = np.union1d(protocol.visit_times, asked)
+                model.schedule(self.visits[role][0], self.visit, role, 0)
         model.schedule(sched.T, self.terminal, late=True)
 
     def _interval(self):
@@ -67,8 +74,8 @@ class ShuttleState:
     def visit(self, role: str, k: int):
         if self.m.outcome is not None:
             return
-        if k + 1 < len(self.pr.visit_times):
-            self.m.schedule(self.pr.visit_times[k + 1], self.visit, role, k + 1)
+        if k + 1 < len(self.visits[role]):
+            self.m.schedule(self.visits[role][k + 1], self.visit, role, k + 1)
         if self.acted_at.get(role) == self.m.now:
             return
         _, value = self.known.get(role, (None, None))
@@ -78,7 +85,8 @@ class ShuttleState:
         m = self.m
         self.acted_at[role] = m.now
         a, b = self._interval()
-        obs = m.observe(role, price=self.pr.p, lower=a, upper=b, discovery=kind, value=value, T=self.pr.schedule.T)
+        obs = m.observe(role, price=self.pr.p, lower=a, upper=b, discovery=kind, value=value, T=self.pr.schedule.T,
+                        schedule=self.pr.schedule)
         stop = bool(m.ask(role, "stop", obs, label=_label_stop))
         d = m.note(role, "visit" if visit else kind, a, b, stop)
         if stop:
@@ -107,7 +115,9 @@ class ShuttleState:
         p = self.pr.p
         decider = m.coin()
         d = m.note(decider, "terminal", p, p, True)
-        obs = m.observe(decider, price=p, lower=p, upper=p, discovery="terminal", value=None, T=self.pr.schedule.T)
+        # a party who discovered her value earlier (and went on) still knows it at T
+        _, value = self.known.get(decider, (None, None))
+        obs = m.observe(decider, price=p, lower=p, upper=p, discovery="terminal", value=value, T=self.pr.schedule.T)
         provide = bool(m.ask(decider, "decide", obs, label=_label_provide))
         m.finish(traded=provide, price=p, stopper="nobody", decider=decider, ended_by=d)
 

@@ -168,6 +168,15 @@ class MediationStrategy(Strategy):
     def bid(self, obs: Observation) -> float:
         raise IllegalAction(f"{self.name!r} cannot bid")
 
+    def visit_times(self, obs: Observation) -> tuple:
+        """Extra times at which a shuttle mediator should visit this party (``wants_visits`` only).
+
+        Asked once at t = 0 with ``obs.info["schedule"]`` (the posted schedule): a strategy that
+        plans to stop without a discovery names its stopping times here, so that the check of
+        GM's constraints covers every t ∈ [0, T] and not only the mediator's regular visits.
+        """
+        return ()
+
 
 class MediationProtocol:
     """A mediation procedure: ``start(model)`` posts its terms, schedules its events, returns the play state.
@@ -308,8 +317,12 @@ class MediationModel(mesa.Model):
         return d
 
     def finish(self, *, traded: bool, price: float, stopper: str, decider: str, ended_by: Discovery | None,
-               payoffs: tuple[float, float] | None = None) -> None:
-        """End the play: fix the allocation, clear the remaining events."""
+               payoffs: tuple[float, float] | None = None, time: float | None = None) -> None:
+        """End the play: fix the allocation, clear the remaining events.
+
+        ``time`` is the outcome's time when the procedure reports it in its own units (the round of
+        back-and-forth diplomacy); by default the simulator's clock.
+        """
         if self.outcome is not None:
             raise RuntimeError("the play has already ended")
         vb, vs = self.value("buyer"), self.value("seller")
@@ -319,7 +332,8 @@ class MediationModel(mesa.Model):
             if not traded:
                 price = math.nan
         self.outcome = MediationOutcome(self.protocol.name, vb, vs, bool(traded), price, float(payoffs[0]),
-                                        float(payoffs[1]), self.now, stopper, decider, ended_by,
+                                        float(payoffs[1]), self.now if time is None else float(time), stopper,
+                                        decider, ended_by,
                                         list(self.discoveries))
         self.simulator.event_list.clear()
         self.running = False

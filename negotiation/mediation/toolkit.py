@@ -23,6 +23,7 @@ realized surplus (v_B − v_S)·1{trade}.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,6 +51,7 @@ __all__ = [
     "admissible_prices",
     "as_schedule",
     "back_and_forth_loss",
+    "best_stopping_time",
     "build_schedule",
     "check_price",
     "check_schedule",
@@ -301,6 +303,69 @@ def check_schedule(p, schedule=None, values=None, *, grid: int = 1001, tol: floa
         min_relative_slack=float(np.min(relative)),
         times_checked=len(t),
     )
+
+
+def _stopping_gain(moments, p: float, role: str) -> np.ndarray:
+    """Ex-ante gain of "stop-at-value until t, then stop undiscovered" over stop-at-value (GM §3).
+
+    Unconditional (times Pr(both still in (α_t, β_t))): stopping at t and choosing the better
+    allocation gives max{0, E[v_B − p; both in I]} (buyer) or max{0, E[p − v_S; both in I]}
+    (seller); continuing gives E[v_B − p; v_B > v_S, both in I] or E[p − v_S; v_S < v_B, both in
+    I], eqs. (1) and (4).  Positive exactly where (3) (buyer) or (5) (seller) fails.
+    """
+    m = moments
+    if role == "buyer":
+        stop = m.buyer_higher_first + m.buyer_lower_first - p * m.mass
+        cont = m.buyer_higher_first - p * m.buyer_higher_mass
+    elif role == "seller":
+        stop = p * (m.seller_lower_mass + m.seller_higher_mass) - m.seller_lower_first - m.seller_higher_first
+        cont = p * m.seller_lower_mass - m.seller_lower_first
+    else:
+        raise ParameterError("role", f"must be 'buyer' or 'seller', got {role!r}")
+    return np.maximum(stop, 0.0) - cont
+
+
+def best_stopping_time(role: str, p, schedule=None, values=None, *, start: float = 0.0,
+                       grid: int = 1001) -> tuple[float, float]:
+    """The deviator's best time to stop without a discovery in shuttle diplomacy: (t*, ex-ante gain).
+
+    A party who plays stop-at-value until t and then stops undiscovered gains
+    G(t) = Pr(both undiscovered at t)·(stop(t) − cont(t)) over stop-at-value
+    (:func:`_stopping_gain`); GM's constraints (3)/(5) must hold for *all* t ∈ [0, T], so the
+    best deviation maximizes G over [start, T).  G is continuous between the schedule's
+    breakpoints (the schedule is linear there and the moments are smooth), so it is evaluated at
+    every breakpoint and ``grid`` equally spaced times, and the best cell is refined by bounded
+    Brent minimization; G > 0 only between sign changes of the constraint.  Returns
+    (t*, G(t*)) with G(t*) > 0, or (nan, 0.0) when no stopping time gains.  The argmax does not
+    depend on ``start`` beyond restricting to t ≥ start (conditioning on reaching ``start``
+    divides G by a constant).
+    """
+    p = check_price(p)
+    values = as_values(values)
+    sched = as_schedule(schedule, p)
+    t = np.union1d(sched.times, np.linspace(0.0, sched.T, int(grid)))
+    t = t[(t >= start) & (t < sched.T)]
+    if not len(t):
+        return math.nan, 0.0
+
+    def gain(s):
+        s = np.atleast_1d(np.asarray(s, dtype=float))
+        a, b = sched.lower_at(s), sched.upper_at(s)
+        g = _stopping_gain(interval_moments(values, a, np.maximum(b, a)), p, role)
+        return np.where(b - a > _EPS, np.nan_to_num(g, nan=0.0), 0.0)
+
+    g = gain(t)
+    k = int(np.argmax(g))
+    if g[k] <= 0:
+        return math.nan, 0.0
+    lo, hi = t[max(k - 1, 0)], t[min(k + 1, len(t) - 1)]
+    best_t, best_g = float(t[k]), float(g[k])
+    if hi > lo:
+        res = optimize.minimize_scalar(lambda s: -float(gain(s)[0]), bounds=(lo, hi), method="bounded",
+                                       options={"xatol": 1e-10})
+        if -res.fun > best_g:
+            best_t, best_g = float(res.x), float(-res.fun)
+    return best_t, best_g
 
 
 def admissible_prices(values=None) -> tuple[float, float]:

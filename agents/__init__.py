@@ -5,3 +5,4 @@ from agents import bayesian, trembling  # noqa: F401,E402
 from agents import mediation  # noqa: F401,E402
 from agents import category  # noqa: F401,E402
 from agents import deferrer  # noqa: F401,E402
+from agents import time_dependent  # noqa: F401,E402

@@ -204,3 +204,38 @@ def test_parquet_round_trip_or_one_line_error(hand, tmp_path):
         pytest.skip("pyarrow (extra 'parquet') not installed: checked the one-line error only")
     back = pd.read_parquet(hand.to_parquet(tmp_path / "rows.parquet"))
     pd.testing.assert_frame_equal(back, hand.dataframe)
+
+
+# ------------------------------------------------------------------ figures (structure, not pixels)
+def test_figures_structure(hand):
+    from negotiation.viz import tournament as viz
+
+    m = hand.payoff_matrix()
+    fig = viz.payoff_heatmap(m)
+    ax = fig.axes[0]
+    img = ax.get_images()[0].get_array()
+    assert img.shape == (2, 2) and np.allclose(img, m.to_numpy())          # one cell per ordered pair
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "2", "3", "4"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["x", "y"] and "Head-to-head" in ax.get_title()
+
+    fig = viz.payoff_boxplots(hand.seats(), order=["x", "y"])
+    ax = fig.axes[0]
+    means = [ln for ln in ax.get_lines() if ln.get_marker() == "D"][0]
+    assert list(means.get_ydata()) == pytest.approx([3.5, 1.5])
+
+    fig = viz.significance_heatmap(hand.significance_matrix(), hand.paired_comparisons())
+    ax = fig.axes[0]
+    assert ax.get_images()[0].get_array().shape == (2, 2)
+    assert sorted(t.get_text() for t in ax.texts) == ["+2", "-2"]      # mean differences off the diagonal
+
+    fig = viz.efficiency_by_protocol(hand.by_protocol())
+    assert len(fig.axes[0].patches) == 1 and fig.axes[0].patches[0].get_height() == pytest.approx(1.0)
+
+
+def test_plot_writes_every_figure(hand, tmp_path):
+    paths = hand.plot(tmp_path / "figs")
+    stems = sorted({p.stem for p in paths})
+    assert stems == ["agreement-times", "ecosystem", "efficiency-by-protocol", "payoff-boxplots",
+                     "payoff-heatmap", "significance"]
+    assert sorted({p.suffix for p in paths}) == [".png", ".svg"]
+    assert all(p.exists() and p.stat().st_size > 1000 for p in paths)

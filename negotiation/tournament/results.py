@@ -318,6 +318,57 @@ class Results:
             m.loc[row.a, row.b], m.loc[row.b, row.a] = sign, -sign
         return m
 
+    # ------------------------------------------------------------- ecology
+    def ecosystem(self, generations: int = 1000, initial=None, background: float | None = None,
+                  threshold: float = 1e-3):
+        """Replicator dynamics of a population of the strategies over :meth:`payoff_matrix`
+        (Axelrod's Ecosystem; :func:`negotiation.tournament.ecology.replicator`)."""
+        from negotiation.tournament.ecology import replicator
+
+        return replicator(self.payoff_matrix(), generations=generations, initial=initial, background=background,
+                          threshold=threshold)
+
+    def _ecology_text(self) -> str:
+        from negotiation.tournament.ecology import ess_check, pure_ess
+
+        matrix = self.payoff_matrix()
+        if matrix.isna().any().any():
+            return "Ecological tournament: skipped, some strategies never met (no protocol they both play)."
+        eco = self.ecosystem()
+        scale = max(1.0, float(np.abs(matrix.to_numpy()).max()))
+        # the state reached is a measured, rounded fixed point: test it with a tolerance on the payoff scale
+        final = eco.final.where(eco.final > eco.threshold, 0.0)
+        limit = ess_check(matrix, (final / final.sum()).to_numpy(), tol=1e-6 * scale)
+        ess = pure_ess(matrix)
+        return "\n".join([f"Ecological tournament (replicator dynamics over the head-to-head matrix): {eco.note()}.",
+                          f"Evolutionarily stable pure strategies: {', '.join(ess) or 'none'}.",
+                          f"The state reached: {limit.reason}."])
+
+    # ---------------------------------------------------------------- figures
+    def plot(self, directory, alpha: float = 0.05, generations: int = 1000) -> list[Path]:
+        """Write every tournament figure to ``directory`` as PNG and SVG; returns the paths.
+
+        payoff-heatmap, payoff-boxplots, significance, efficiency-by-protocol,
+        agreement-times, and ecosystem (when every pair of strategies met).
+        """
+        from negotiation.viz import tournament as viz
+
+        order = list(self.ranking()["strategy"])
+        paths = viz.save(viz.payoff_heatmap(self.payoff_matrix()), directory, "payoff-heatmap")
+        paths += viz.save(viz.payoff_boxplots(self.seats(), order=order), directory, "payoff-boxplots")
+        if len(self.strategies) > 1:
+            paths += viz.save(viz.significance_heatmap(self.significance_matrix(alpha=alpha),
+                                                       self.paired_comparisons(alpha=alpha), alpha=alpha),
+                              directory, "significance")
+        if "efficiency" in self._rows.columns:
+            paths += viz.save(viz.efficiency_by_protocol(self.by_protocol()), directory, "efficiency-by-protocol")
+        if "agreement_period" in self._rows.columns:
+            paths += viz.save(viz.agreement_time_distributions(self._rows), directory, "agreement-times")
+        if not self.payoff_matrix().isna().any().any():
+            eco = self.ecosystem(generations=generations)
+            paths += viz.save(viz.ecosystem_shares(eco.shares, eco.survivors), directory, "ecosystem")
+        return paths
+
     # ----------------------------------------------------------------- text
     def report(self, alpha: float = 0.05) -> str:
         """Every summary as text tables: what ``negotiate results`` prints."""
@@ -355,6 +406,7 @@ class Results:
             parts.append(_section(f"Paired comparisons (common random numbers; paired t test over repetitions, "
                                   f"Holm-adjusted, alpha = {alpha:g}); + row beats column, - loses, 0 no difference",
                                   sym.to_string() + "\n\n" + pc.to_string(index=False, float_format=fmt, na_rep="-")))
+        parts.append(self._ecology_text())
         err = self.errors()
         if int(err["total"].sum()):
             parts.append(_section("Negotiations lost to errors, by strategy at fault", err.to_string()))

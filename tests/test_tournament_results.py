@@ -239,3 +239,31 @@ def test_plot_writes_every_figure(hand, tmp_path):
                      "payoff-heatmap", "significance"]
     assert sorted({p.suffix for p in paths}) == [".png", ".svg"]
     assert all(p.exists() and p.stat().st_size > 1000 for p in paths)
+
+
+def two_families():
+    """x, y play protocol p only; u, v play protocol q only (like JSX strategies vs GM ones)."""
+    rows = [row(a, b, r, pa, pb, protocol="p") for r, d in HAND.items() for (a, b), (pa, pb) in d.items()]
+    rows += [row(a, b, r, 0.1 * (a == "u") + 0.01 * r, 0.2, protocol="q", environment="values")
+             for r in range(3) for a in "uv" for b in "uv"]
+    return Results(pd.DataFrame(rows))
+
+
+def test_subsets_and_per_protocol_report():
+    res = two_families()
+    assert res.groups() == [("exchange", "p"), ("values", "q")]
+    assert res.payoff_matrix().loc["x", "u"] != res.payoff_matrix().loc["x", "u"]      # NaN: never met
+    sub = res.subset(protocol="p")
+    assert sub.strategies == ["x", "y"] and sub.payoff_matrix().loc["x", "y"] == pytest.approx(4.0)
+    with pytest.raises(ParameterError, match="^protocol: no negotiations on 'z'"):
+        res.subset(protocol="z")
+    text = res.report()
+    assert "p on exchange: ranking, and head to head" in text and "q on values: ranking" in text
+    assert "not every pair of strategies met, so per environment and protocol" in text
+    # u against v in protocol q: u as Alice earns 0.1 + 0.01 r, as Bob 0.2; v earns 0.01 r or 0.2
+    assert res.subset(protocol="q").payoff_matrix().loc["u", "v"] == pytest.approx((0.11 + 0.2) / 2)
+
+
+def test_plot_with_incomplete_matrix_draws_one_ecosystem_per_protocol(tmp_path):
+    stems = {p.stem for p in two_families().plot(tmp_path)}
+    assert {"ecosystem-p-exchange", "ecosystem-q-values"} <= stems and "ecosystem" not in stems

@@ -166,6 +166,22 @@ class Results:
                           "payoff": r["payoff_b"].astype(float), "theory_payoff": self._col("theory_payoff_b")})
         return pd.concat([a, b], ignore_index=True)
 
+    def subset(self, environment=None, protocol=None) -> "Results":
+        """The negotiations on one environment and/or protocol (labels as in the rows), as Results."""
+        keep = pd.Series(True, index=self._rows.index)
+        for col, value in (("environment", environment), ("protocol", protocol)):
+            if value is not None:
+                if value not in set(self._rows[col]):
+                    raise ParameterError(col, f"no negotiations on {value!r}; the rows have "
+                                              f"{', '.join(map(str, sorted(set(self._rows[col]), key=str)))}")
+                keep &= self._rows[col] == value
+        return Results(self._rows[keep], self.meta)
+
+    def groups(self) -> list[tuple[str, str]]:
+        """The (environment, protocol) pairs the rows cover, sorted."""
+        pairs = self._rows[["environment", "protocol"]].drop_duplicates()
+        return sorted(map(tuple, pairs.to_numpy().tolist()), key=lambda t: (str(t[0]), str(t[1])))
+
     # ------------------------------------------------------------- summaries
     def ranking(self, confidence: float = 0.95) -> pd.DataFrame:
         """Strategies by mean payoff (over both roles), best first, with t intervals over repetitions.
@@ -329,20 +345,33 @@ class Results:
                           threshold=threshold)
 
     def _ecology_text(self) -> str:
+        """Replicator dynamics and ESS, on the whole tournament when every pair of strategies met,
+        else on each (environment, protocol) whose strategies all met."""
+        if not self.payoff_matrix().isna().any().any():
+            return "Ecological tournament (replicator dynamics over the head-to-head matrix)\n" + \
+                self._ecology_lines()
+        out = ["Ecological tournament (replicator dynamics over the head-to-head matrix): not every pair of "
+               "strategies met, so per environment and protocol"]
+        for env, proto in self.groups():
+            sub = self.subset(env, proto)
+            if len(sub.strategies) < 2 or sub.payoff_matrix().isna().any().any():
+                continue
+            out.append(f"{proto} on {env}:\n" + sub._ecology_lines())
+        return "\n".join(out) if len(out) > 1 else out[0] + ": none has a complete matrix."
+
+    def _ecology_lines(self) -> str:
         from negotiation.tournament.ecology import ess_check, pure_ess
 
         matrix = self.payoff_matrix()
-        if matrix.isna().any().any():
-            return "Ecological tournament: skipped, some strategies never met (no protocol they both play)."
         eco = self.ecosystem()
         scale = max(1.0, float(np.abs(matrix.to_numpy()).max()))
         # the state reached is a measured, rounded fixed point: test it with a tolerance on the payoff scale
         final = eco.final.where(eco.final > eco.threshold, 0.0)
         limit = ess_check(matrix, (final / final.sum()).to_numpy(), tol=1e-6 * scale)
         ess = pure_ess(matrix)
-        return "\n".join([f"Ecological tournament (replicator dynamics over the head-to-head matrix): {eco.note()}.",
-                          f"Evolutionarily stable pure strategies: {', '.join(ess) or 'none'}.",
-                          f"The state reached: {limit.reason}."])
+        return "\n".join([f"  {eco.note()}.",
+                          f"  Evolutionarily stable pure strategies: {', '.join(ess) or 'none'}.",
+                          f"  The state reached: {limit.reason}."])
 
     # ---------------------------------------------------------------- figures
     def plot(self, directory, alpha: float = 0.05, generations: int = 1000) -> list[Path]:
@@ -367,6 +396,16 @@ class Results:
         if not self.payoff_matrix().isna().any().any():
             eco = self.ecosystem(generations=generations)
             paths += viz.save(viz.ecosystem_shares(eco.shares, eco.survivors), directory, "ecosystem")
+        else:                           # not every pair met: one population per environment and protocol
+            for env, proto in self.groups():
+                sub = self.subset(env, proto)
+                if len(sub.strategies) < 2 or sub.payoff_matrix().isna().any().any():
+                    continue
+                eco = sub.ecosystem(generations=generations)
+                title = (f"Ecological tournament on {proto}, {env}: replicator dynamics over the measured payoff "
+                         f"matrix (survivors: {', '.join(eco.survivors)})")
+                paths += viz.save(viz.ecosystem_shares(eco.shares, eco.survivors, title=title), directory,
+                                  "ecosystem-" + _slug(f"{proto}-{env}"))
         return paths
 
     # ----------------------------------------------------------------- text
@@ -381,10 +420,22 @@ class Results:
         rk = self.ranking()
         rk = rk.assign(**{"95% CI": [_ci(lo, hi) for lo, hi in zip(rk["ci_low"], rk["ci_high"])]}).drop(
             columns=["ci_low", "ci_high"])
-        parts.append(_section("Ranking by mean payoff over both roles "
+        groups = self.groups()
+        over = " over every environment and protocol" if len(groups) > 1 else ""
+        parts.append(_section(f"Ranking by mean payoff over both roles{over} "
                               "(95 % t interval over repetitions)", rk.to_string(float_format=fmt)))
-        parts.append(_section("Head to head: row strategy's mean payoff against the column strategy",
-                              self.payoff_matrix().to_string(float_format=fmt, na_rep="-")))
+        if len(groups) == 1:
+            parts.append(_section("Head to head: row strategy's mean payoff against the column strategy",
+                                  self.payoff_matrix().to_string(float_format=fmt, na_rep="-")))
+        else:                   # payoffs of different environments and protocols are not on one scale
+            for env, proto in groups:
+                sub = self.subset(env, proto)
+                g = sub.ranking()
+                g = g.assign(**{"95% CI": [_ci(lo, hi) for lo, hi in zip(g["ci_low"], g["ci_high"])]})
+                parts.append(_section(f"{proto} on {env}: ranking, and head to head (row strategy's mean payoff "
+                                      f"against the column strategy)",
+                                      g[["strategy", "mean", "95% CI"]].to_string(float_format=fmt) + "\n\n" +
+                                      sub.payoff_matrix().to_string(float_format=fmt, na_rep="-")))
         bp = self.by_protocol()
         if len(bp):
             short = pd.DataFrame({"environment": bp["environment"], "protocol": bp["protocol"], "n": bp["n"],
@@ -436,6 +487,12 @@ class Results:
 
 def _fmt(x: float) -> str:
     return f"{x:.4g}"
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _ci(lo: float, hi: float) -> str:

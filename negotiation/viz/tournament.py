@@ -33,7 +33,7 @@ def save(fig, directory, stem: str) -> list[Path]:
     paths = []
     for ext in FORMATS:
         path = directory / f"{stem}.{ext}"
-        fig.savefig(path, dpi=110)
+        fig.savefig(path, dpi=110, bbox_inches="tight")      # keeps legends placed outside the axes
         paths.append(path)
     plt.close(fig)
     return paths
@@ -83,19 +83,35 @@ def payoff_heatmap(matrix: pd.DataFrame, title: str | None = None):
 
 
 def payoff_boxplots(seats: pd.DataFrame, order=None, title: str | None = None):
-    """Box plots of each strategy's payoffs over all its negotiations and both roles, means as diamonds."""
+    """Box plots of each strategy's payoffs (both roles), means as diamonds; one panel per
+    (environment, protocol) when there are several, since their payoffs are not on one scale."""
     order = list(order) if order is not None else sorted(seats["strategy"].unique(), key=str)
-    data = [seats.loc[seats["strategy"] == s, "payoff"].dropna().to_numpy() for s in order]
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.8 * len(order) + 2), 4.5))
-    ax.boxplot(data, showfliers=True, flierprops={"markersize": 2, "alpha": 0.4})
-    ax.plot(range(1, len(order) + 1), [d.mean() if len(d) else np.nan for d in data], "D", color="tab:red",
-            markersize=5, label="mean")
-    ax.set_xticks(range(1, len(order) + 1))
-    ax.set_xticklabels(order, rotation=45, ha="right", fontsize=8)
-    ax.set_ylabel("discounted payoff per negotiation")
-    ax.legend(fontsize=8)
-    _title(ax, title or "Payoff per negotiation of each strategy (both roles; box = quartiles, "
-                        "diamond = mean), best ranked first")
+    groups = list(seats.groupby(["environment", "protocol"], sort=True)) if {"environment", "protocol"} <= set(
+        seats.columns) else [(None, seats)]
+    cols = min(len(groups), 2)
+    rows = -(-len(groups) // cols)
+    width = max(4.5, 0.75 * max(g["strategy"].nunique() for _, g in groups) + 1.5)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, 4.5 * rows), squeeze=False)
+    for ax, (key, g) in zip(axes.flat, groups):
+        names = [s for s in order if s in set(g["strategy"])]
+        data = [g.loc[g["strategy"] == s, "payoff"].dropna().to_numpy() for s in names]
+        ax.boxplot(data, showfliers=True, flierprops={"markersize": 2, "alpha": 0.4})
+        ax.plot(range(1, len(names) + 1), [d.mean() if len(d) else np.nan for d in data], "D", color="tab:red",
+                markersize=5, label="mean")
+        ax.set_xticks(range(1, len(names) + 1))
+        ax.set_xticklabels(names, rotation=45, ha="right", fontsize=8)
+        ax.set_ylabel("discounted payoff per negotiation")
+        ax.legend(fontsize=8)
+        if key is not None and len(groups) > 1:
+            _title(ax, f"{key[1]} on {key[0]}")
+    for ax in list(axes.flat)[len(groups):]:
+        ax.axis("off")
+    text = title or ("Payoff per negotiation of each strategy (both roles; box = quartiles, diamond = mean), "
+                     "best ranked first")
+    if len(groups) > 1:
+        fig.suptitle(text, fontsize=11)
+    else:
+        _title(axes[0, 0], text)
     fig.tight_layout()
     return fig
 
@@ -115,7 +131,8 @@ def significance_heatmap(signs: pd.DataFrame, comparisons: pd.DataFrame, alpha: 
     fig, ax = plt.subplots(figsize=_square_size(len(names)))
     cmap = ListedColormap(["tab:red", "lightgrey", "tab:green"]).with_extremes(bad="white")
     ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=-1.5, vmax=1.5)
-    _annotate(ax, values, [["" if np.isnan(d) else f"{d:+.2g}" for d in row] for row in diff])
+    _annotate(ax, values, [["" if np.isnan(d) else "0" if abs(d) < 1e-12 else f"{d:+.2g}" for d in row]
+                           for row in diff])
     _axes_labels(ax, names, "versus", "strategy")
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in ("tab:green", "lightgrey", "tab:red")]
     ax.legend(handles, ["row better", "no significant difference", "row worse"], fontsize=7,
@@ -128,7 +145,7 @@ def significance_heatmap(signs: pd.DataFrame, comparisons: pd.DataFrame, alpha: 
 
 def efficiency_by_protocol(table: pd.DataFrame, title: str | None = None):
     """Bars of mean efficiency per (environment, protocol) with 95 % intervals, and the agreement rate."""
-    labels = [f"{p}\n{e}" for e, p in zip(table["environment"], table["protocol"])]
+    labels = [textwrap.fill(f"{p} on {e}", 24, break_long_words=False) for e, p in zip(table["environment"], table["protocol"])]
     x = np.arange(len(labels))
     mean = table["efficiency"].to_numpy(dtype=float)
     lo = np.nan_to_num(mean - table["efficiency_ci_low"].to_numpy(dtype=float))
@@ -143,7 +160,7 @@ def efficiency_by_protocol(table: pd.DataFrame, title: str | None = None):
     ax2.set_ylabel("share of negotiations that agreed")
     for a in (ax, ax2):
         a.set_xticks(x)
-        a.set_xticklabels(labels, fontsize=8)
+        a.set_xticklabels(labels, fontsize=7, rotation=30, ha="right")
     _title(ax, "Mean efficiency (95 % t interval over repetitions)")
     _title(ax2, "Agreement rate")
     fig.suptitle(title or "Efficiency by protocol, all pairings", fontsize=11)
@@ -157,13 +174,14 @@ def agreement_time_distributions(rows: pd.DataFrame, title: str | None = None):
     groups = list(agreed.groupby(["environment", "protocol"], sort=True))
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     if groups:
-        t = agreed["agreement_period"].to_numpy(dtype=float)
-        integer = np.allclose(t, np.round(t))
-        bins = np.arange(t.min() - 0.5, t.max() + 1.5) if integer and t.max() - t.min() <= 200 else 30
         for (env, proto), g in groups:
+            t = g["agreement_period"].to_numpy(dtype=float)
+            # alternating offers agree in whole periods; shuttle diplomacy at continuous times
+            integer = np.allclose(t, np.round(t)) and t.max() - t.min() <= 200
+            bins = np.arange(t.min() - 0.5, t.max() + 1.5) if integer else 20
             n_all = int(((rows["environment"] == env) & (rows["protocol"] == proto)).sum())
-            ax.hist(g["agreement_period"].to_numpy(dtype=float), bins=bins, histtype="step", lw=1.5,
-                    weights=np.full(len(g), 1.0 / n_all), label=f"{proto} ({env}), {len(g)}/{n_all} agreed")
+            ax.hist(t, bins=bins, histtype="step", lw=1.5, weights=np.full(len(g), 1.0 / n_all),
+                    label=f"{proto} ({env}), {len(g)}/{n_all} agreed")
         ax.legend(fontsize=7)
     else:
         ax.text(0.5, 0.5, "no negotiation reached an agreement", ha="center", va="center", transform=ax.transAxes)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
+import os
 import pickle
 import signal
 import threading
@@ -374,8 +375,17 @@ def run_chunk(blob: bytes, digest: str, segments) -> list[tuple]:
 
 # ---------------------------------------------------------------------------- executors
 def _worker_init(modules) -> None:
-    """A pool worker: Ctrl-C is the parent's to handle (it keeps the file resumable); load users' modules."""
+    """A pool worker: Ctrl-C is the parent's to handle (it keeps the file resumable); load users' modules;
+    and leave when the parent is gone (a SIGKILLed parent would otherwise leave the pool running)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def orphaned():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+    threading.Thread(target=orphaned, daemon=True, name="parent-watch").start()
     load_modules(modules)
 
 

@@ -96,6 +96,10 @@ def test_paired_beats_unpaired_on_common_random_numbers():
     xs = res.seats().query("strategy == 'x'").groupby("repetition")["payoff"].mean()
     ys = res.seats().query("strategy == 'y'").groupby("repetition")["payoff"].mean()
     assert stats.ttest_ind(xs, ys, equal_var=False).pvalue > 0.5
+    # Wilcoxon's signed-rank test: all 10 paired differences positive -> exact two-sided p = 2 / 2^10
+    assert (d > 0).all()
+    wx = res.paired_comparisons(test="wilcoxon").set_index(["a", "b"]).loc[("x", "y")]
+    assert wx["p_value"] == pytest.approx(2 / 2 ** 10)
     sig = res.significance_matrix()
     assert sig.loc["x", "y"] == 1 and sig.loc["y", "x"] == -1 and np.isnan(sig.loc["x", "x"])
 
@@ -172,6 +176,8 @@ def test_error_counts_per_strategy_and_kind():
     assert err.loc["sleeper", "timeout"] == 1 and err.loc["cheat", "illegal"] == 1
     assert err.loc["x", "total"] == 0
     assert int(err["total"].sum()) == 4
+    text = Results(pd.DataFrame(rows)).report()
+    assert "Negotiations lost to errors, by strategy at fault" in text and "Errors: none" not in text
 
 
 def test_report_has_every_table(hand):

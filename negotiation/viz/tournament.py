@@ -195,6 +195,8 @@ def agreement_time_distributions(rows: pd.DataFrame, title: str | None = None):
 def ecosystem_shares(shares: pd.DataFrame, survivors=(), title: str | None = None):
     """Population shares of the strategies over generations (replicator dynamics), stacked."""
     fig, ax = plt.subplots(figsize=(8.0, 4.5))
+    if len(shares) > 400:               # enough points for the eye; keeps the SVG small
+        shares = shares.iloc[np.unique(np.linspace(0, len(shares) - 1, 400).round().astype(int))]
     gens = shares.index.to_numpy()
     ax.stackplot(gens, shares.to_numpy(dtype=float).T, labels=[str(c) for c in shares.columns], alpha=0.85)
     ax.set_xlim(gens[0], gens[-1])

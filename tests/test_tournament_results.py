@@ -163,6 +163,14 @@ def test_theory_beside_measured():
     assert pa["theory"] == pytest.approx(share) and pa["measured"] == pytest.approx(share)
     assert pa["difference"] == pytest.approx(0.0)
     assert th.set_index("metric").loc["efficiency", "theory"] == 1.0
+    assert th["theory_in_ci"].all()
+    # a measured mean off the theory by more than its interval is flagged
+    off = [row("rubinstein", "rubinstein", r, share - 0.1 + 0.01 * r, 1 - share, theory_payoff_a=share)
+           for r in range(3)]
+    th = Results(pd.DataFrame(off)).theory_comparison().set_index("metric")
+    # measured 0.5263 − 0.09, t interval half-width 4.303 · 0.01/√3 = 0.0248: theory outside
+    assert th.loc["payoff_a", "ci_high"] == pytest.approx(share - 0.09 + T975_2 * 0.01 / math.sqrt(3))
+    assert th.loc["payoff_a", "theory_in_ci"] == False      # noqa: E712 (a numpy bool)
 
 
 def test_error_counts_per_strategy_and_kind():

@@ -245,8 +245,9 @@ class Results:
 
         One row per (environment, protocol, alice, bob, metric) with metric among
         payoff_a, payoff_b, efficiency: theory, measured mean, se, t interval over
-        repetitions and measured − theory. A theory column that varies within a
-        pairing (a number per type draw) is compared as its mean.
+        repetitions, measured − theory, and ``theory_in_ci`` (the theory's number lies
+        in the 95 % interval; None with a single repetition). A theory column that
+        varies within a pairing (a number per type draw) is compared as its mean.
         """
         _check_confidence(confidence)
         out = []
@@ -260,10 +261,14 @@ class Results:
                 per_rep = g.groupby("repetition")[metric].mean()
                 mean, se, lo, hi = t_interval(per_rep.to_numpy(), confidence)
                 theory = float(g[th_col].astype(float).mean())
+                # Inside the interval, or equal up to rounding when every repetition gave the same number.
+                slack = 1e-9 * max(1.0, abs(theory))
+                inside = bool(lo - slack <= theory <= hi + slack) if not np.isnan(lo) else None
                 out.append({**dict(zip(keys, key)), "metric": metric, "theory": theory, "measured": mean,
-                            "se": se, "ci_low": lo, "ci_high": hi, "difference": mean - theory})
+                            "se": se, "ci_low": lo, "ci_high": hi, "difference": mean - theory,
+                            "theory_in_ci": inside})
         return pd.DataFrame(out, columns=keys + ["metric", "theory", "measured", "se", "ci_low", "ci_high",
-                                                 "difference"])
+                                                 "difference", "theory_in_ci"])
 
     def errors(self) -> pd.DataFrame:
         """Negotiations lost to an error, per strategy at fault and kind (exception, illegal, timeout).
@@ -320,11 +325,13 @@ class Results:
         df["significant"] = df["p_holm"] <= alpha
         return df
 
-    def significance_matrix(self, test: str = "t", alpha: float = 0.05) -> pd.DataFrame:
+    def significance_matrix(self, test: str = "t", alpha: float = 0.05,
+                            comparisons: pd.DataFrame | None = None) -> pd.DataFrame:
         """Strategies × strategies: +1 where the row strategy beats the column one significantly
         (paired, Holm-adjusted at ``alpha``), −1 where it loses, 0 where no difference is shown,
-        NaN on the diagonal and where the two never shared a cell."""
-        pc = self.paired_comparisons(test=test, alpha=alpha)
+        NaN on the diagonal and where the two never shared a cell. ``comparisons``: the
+        :meth:`paired_comparisons` table, when the caller has it already."""
+        pc = self.paired_comparisons(test=test, alpha=alpha) if comparisons is None else comparisons
         names = self.strategies
         m = pd.DataFrame(np.nan, index=pd.Index(names, name="strategy"), columns=pd.Index(names, name="versus"))
         for row in pc.itertuples():
@@ -386,9 +393,9 @@ class Results:
         paths = viz.save(viz.payoff_heatmap(self.payoff_matrix()), directory, "payoff-heatmap")
         paths += viz.save(viz.payoff_boxplots(self.seats(), order=order), directory, "payoff-boxplots")
         if len(self.strategies) > 1:
-            paths += viz.save(viz.significance_heatmap(self.significance_matrix(alpha=alpha),
-                                                       self.paired_comparisons(alpha=alpha), alpha=alpha),
-                              directory, "significance")
+            pc = self.paired_comparisons(alpha=alpha)
+            paths += viz.save(viz.significance_heatmap(self.significance_matrix(alpha=alpha, comparisons=pc), pc,
+                                                       alpha=alpha), directory, "significance")
         if "efficiency" in self._rows.columns:
             paths += viz.save(viz.efficiency_by_protocol(self.by_protocol()), directory, "efficiency-by-protocol")
         if "agreement_period" in self._rows.columns:
@@ -452,7 +459,7 @@ class Results:
                                   th.to_string(index=False, float_format=fmt, na_rep="-")))
         if len(self.strategies) > 1:
             pc = self.paired_comparisons(alpha=alpha)
-            sig = self.significance_matrix(alpha=alpha)
+            sig = self.significance_matrix(alpha=alpha, comparisons=pc)
             sym = sig.apply(lambda col: col.map(lambda v: "." if np.isnan(v) else {1.0: "+", -1.0: "-"}.get(v, "0")))
             parts.append(_section(f"Paired comparisons (common random numbers; paired t test over repetitions, "
                                   f"Holm-adjusted, alpha = {alpha:g}); + row beats column, - loses, 0 no difference",

@@ -384,18 +384,22 @@ class Results:
     def plot(self, directory, alpha: float = 0.05, generations: int = 1000) -> list[Path]:
         """Write every tournament figure to ``directory`` as PNG and SVG; returns the paths.
 
+        Strategies appear in ranking order (best first).
+
         payoff-heatmap, payoff-boxplots, significance, efficiency-by-protocol,
         agreement-times, and ecosystem (when every pair of strategies met).
         """
         from negotiation.viz import tournament as viz
 
         order = list(self.ranking()["strategy"])
-        paths = viz.save(viz.payoff_heatmap(self.payoff_matrix()), directory, "payoff-heatmap")
+        # best ranked first, so that a dominance order shows as a green upper triangle
+        paths = viz.save(viz.payoff_heatmap(self.payoff_matrix().reindex(index=order, columns=order)), directory,
+                         "payoff-heatmap")
         paths += viz.save(viz.payoff_boxplots(self.seats(), order=order), directory, "payoff-boxplots")
         if len(self.strategies) > 1:
             pc = self.paired_comparisons(alpha=alpha)
-            paths += viz.save(viz.significance_heatmap(self.significance_matrix(alpha=alpha, comparisons=pc), pc,
-                                                       alpha=alpha), directory, "significance")
+            sig = self.significance_matrix(alpha=alpha, comparisons=pc).reindex(index=order, columns=order)
+            paths += viz.save(viz.significance_heatmap(sig, pc, alpha=alpha), directory, "significance")
         if "efficiency" in self._rows.columns:
             paths += viz.save(viz.efficiency_by_protocol(self.by_protocol()), directory, "efficiency-by-protocol")
         if "agreement_period" in self._rows.columns:

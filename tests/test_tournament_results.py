@@ -203,6 +203,13 @@ def test_bad_input_is_one_line():
         Results(pd.DataFrame([row("x", "y", 0, 1, 1)])).paired_comparisons(test="z")
 
 
+def test_empty_results_say_so(tmp_path):
+    empty = Results(pd.DataFrame([row("x", "y", 0, 1, 1)]).iloc[:0])
+    assert empty.report().endswith("No negotiation recorded yet.\n")
+    with pytest.raises(ParameterError, match="^rows: no negotiation recorded"):
+        empty.plot(tmp_path)
+
+
 def test_csv_round_trip(hand, tmp_path):
     path = hand.to_csv(tmp_path / "rows.csv")
     back = pd.read_csv(path)

@@ -391,6 +391,8 @@ class Results:
         """
         from negotiation.viz import tournament as viz
 
+        if len(self) == 0:
+            raise ParameterError("rows", "no negotiation recorded: nothing to plot")
         order = list(self.ranking()["strategy"])
         # best ranked first, so that a dominance order shows as a green upper triangle
         paths = viz.save(viz.payoff_heatmap(self.payoff_matrix().reindex(index=order, columns=order)), directory,
@@ -427,6 +429,8 @@ class Results:
         if self.meta.get("tournament"):
             head = f"tournament {self.meta['tournament']}: " + head
         parts.append(head)
+        if len(self) == 0:
+            return head + "\nNo negotiation recorded yet.\n"
         fmt = _fmt
         rk = self.ranking()
         rk = rk.assign(**{"95% CI": [_ci(lo, hi) for lo, hi in zip(rk["ci_low"], rk["ci_high"])]}).drop(

@@ -52,3 +52,14 @@ def test_misbehaving_strategies_lose_with_the_error_recorded(tmp_path, workers):
                                                       axis=1).value_counts()
     # As Alice it fails in all 6 pairings, as Bob in the 2 where Alice behaves.
     assert charged.to_dict() == {name: 6 + 2 for name in FAULTY}
+
+
+def test_a_strategy_that_cannot_be_interrupted_is_stopped_by_replacing_its_worker(tmp_path):
+    t = Tournament(strategies=["conceder", "test-stubborn"], negotiation_time_limit=0.3, **COMMON)
+    report = t.run(tmp_path / "t.sqlite", workers=2)
+    df = read_rows(tmp_path / "t.sqlite")
+    assert report.played == len(df) == t.total == 4
+    stuck = df[(df.alice == "test-stubborn") | (df.bob == "test-stubborn")]
+    assert (stuck.error_kind == "timeout").all() and stuck.error.str.contains("worker was stopped").all()
+    fine = df[(df.alice == "conceder") & (df.bob == "conceder")]
+    assert fine.error.isna().all() and (fine.moves > 0).all()

@@ -63,3 +63,17 @@ class SlowConceder(Conceder):
     def act(self, obs, space, rng):
         time.sleep(0.002)
         return super().act(obs, space, rng)
+
+
+@register_strategy
+class Stubborn(Strategy):
+    """Hangs and swallows every interruption, the SIGALRM timer's included: only killing its worker stops it."""
+    name = "test-stubborn"
+    protocols = JSX
+
+    def act(self, obs, space, rng):
+        while True:
+            try:
+                time.sleep(3600)
+            except BaseException:
+                pass

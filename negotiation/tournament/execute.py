@@ -258,6 +258,10 @@ class Built:
         watch = self.watch
         watch.start()
         limit = spec.negotiation_time_limit
+        slot = _SLOT
+        if slot is not None:         # tell the parent's watchdog what this worker is playing, since when
+            slot[0][slot[1]] = spec.nid(e, p, a, b, r)
+            slot[0][slot[1] + 1] = time.time()
         error = out = None
         jsx = engine_of_protocol(protocol) == JSX
         t0 = time.perf_counter()
@@ -300,8 +304,10 @@ class Built:
             # Outside any strategy call: the protocol or the engine failed (party None).
             error = (f"{type(exc).__name__}: {exc}", "exception", watch.current)
         wall = time.perf_counter() - t0
+        if slot is not None:
+            slot[0][slot[1] + 1] = 0.0
         if error is not None and "digest" not in locals():
-            digest, first_best = "", math.nan
+            digest, first_best = self.draw(e, p, r)
         ta, tb, teff = self.theory(e, p, a, b)
         head = (spec.nid(e, p, a, b, r), spec.tournament, env_label, proto_label, alice_label, bob_label,
                 "alice/bob" if jsx else "seller/buyer", r, nseed, digest)
@@ -317,6 +323,27 @@ class Built:
         return head + (bool(out.traded), float(out.time) if out.traded else math.nan, float(out.seller_payoff),
                        float(out.buyer_payoff), float(surplus), first_best, float(eff), watch.calls, wall,
                        None, None, None, ta, tb, teff)
+
+    def draw(self, e: int, p: int, r: int) -> tuple[str, float]:
+        """(types digest, first best) of repetition r in environment e, without playing."""
+        nature = np.random.default_rng(seeds.nature_seed(self.spec.seed, self.labels["environments"][e], r))
+        env = self.envs[e]
+        if engine_of_protocol(self.protocols[p]) == JSX:
+            types = env.sample_types(nature)
+            return types_digest(types.a, types.b), float(env.surplus(types))
+        vb, vs = self._pair(env if env is not None else self.protocols[p].values).sample(nature, 1)
+        return types_digest(np.array([float(vb[0]), float(vs[0])])), max(float(vb[0]) - float(vs[0]), 0.0)
+
+    def lost_row(self, nid: int, kind: str, message: str) -> tuple:
+        """The row of a negotiation whose worker had to be stopped (the parent's watchdog): no agreement."""
+        e, p, a, b, r = self.spec.indices(nid)
+        L, jsx = self.labels, engine_of_protocol(self.protocols[p]) == JSX
+        digest, first_best = self.draw(e, p, r)
+        eff = 0.0 if first_best > 0 else 1.0
+        return (nid, self.spec.tournament, L["environments"][e], L["protocols"][p], L["strategies"][a],
+                L["strategies"][b], "alice/bob" if jsx else "seller/buyer", r,
+                seeds.nature_seed(self.spec.seed, L["environments"][e], r), digest, False, math.nan, 0.0, 0.0, 0.0,
+                first_best, eff, 0, math.nan, message, kind, None, *self.theory(e, p, a, b))
 
     def _pair(self, values):
         from negotiation.mediation.distributions import as_values
@@ -374,10 +401,22 @@ def run_chunk(blob: bytes, digest: str, segments) -> list[tuple]:
 
 
 # ---------------------------------------------------------------------------- executors
-def _worker_init(modules) -> None:
+#: In a pool worker: (shared array, offset) of this worker's slot — [nid, start time, pid] — which the
+#: parent's watchdog reads to find a negotiation that ran over the hard limit and kill its worker.
+_SLOT = None
+
+
+def _worker_init(modules, slots=None, counter=None) -> None:
     """A pool worker: Ctrl-C is the parent's to handle (it keeps the file resumable); load users' modules;
     and leave when the parent is gone (a SIGKILLed parent would otherwise leave the pool running)."""
+    global _SLOT
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if slots is not None:
+        with counter.get_lock():
+            i = counter.value
+            counter.value += 1
+        _SLOT = (slots, 3 * i)
+        slots[3 * i + 2] = os.getpid()
     parent = os.getppid()
 
     def orphaned():
@@ -389,13 +428,61 @@ def _worker_init(modules) -> None:
     load_modules(modules)
 
 
-def local_pool(workers: int, modules=()):
-    """A process pool with the "spawn" start method (what ``import mesa`` sets anyway)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+class LocalPool:
+    """A process pool with the "spawn" start method (what ``import mesa`` sets anyway) and a watchdog.
 
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(tuple(modules),))
+    Each worker keeps a slot [nid, start, pid] in shared memory; :meth:`overdue` lists the workers
+    whose negotiation has run longer than ``limit`` — hung where even the SIGALRM timer cannot
+    reach — and :meth:`kill` stops them. Killing a worker breaks a ``ProcessPoolExecutor``; the
+    tournament then records the stuck negotiation and starts a new pool (:meth:`replace`).
+    """
+
+    def __init__(self, workers: int, modules=()):
+        import multiprocessing
+
+        self.workers, self.modules = workers, tuple(modules)
+        self.ctx = multiprocessing.get_context("spawn")
+        self._start()
+
+    def _start(self):
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.slots = self.ctx.Array("d", 3 * self.workers, lock=False)
+        counter = self.ctx.Value("i", 0)
+        self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx, initializer=_worker_init,
+                                            initargs=(self.modules, self.slots, counter))
+
+    def submit(self, fn, *args):
+        return self.executor.submit(fn, *args)
+
+    def busy(self) -> list[tuple[int, float, int]]:
+        """(nid, seconds so far, pid) of every worker inside a negotiation now."""
+        now, s = time.time(), self.slots
+        return [(int(s[i]), now - s[i + 1], int(s[i + 2])) for i in range(0, len(s), 3) if s[i + 1] > 0]
+
+    def overdue(self, limit: float) -> list[tuple[int, int]]:
+        return [(nid, pid) for nid, secs, pid in self.busy() if secs > limit]
+
+    def kill(self, pid: int) -> None:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def replace(self) -> None:
+        """A new pool after a worker was killed or died (the broken one is shut down without waiting)."""
+        old = self.executor
+        for _, _, pid in self.busy():
+            self.kill(pid)     # whatever it was doing is resubmitted
+        old.shutdown(wait=False, cancel_futures=True)
+        self._start()
+
+    def shutdown(self, wait=True, cancel_futures=False):
+        self.executor.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def local_pool(workers: int, modules=()) -> LocalPool:
+    return LocalPool(workers, modules)
 
 
 class InProcess(Executor):

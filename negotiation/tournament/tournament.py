@@ -23,6 +23,7 @@ import pickle
 import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,14 @@ class Spec:
         """The negotiation's id: its indices in mixed radix (stable for a given configuration)."""
         s = len(self.strategies)
         return (((e * len(self.protocols) + p) * s + a) * s + b) * self.repetitions + r
+
+    def indices(self, nid: int) -> tuple[int, int, int, int, int]:
+        """(env, protocol, alice, bob, repetition) of a negotiation id (the inverse of :meth:`nid`)."""
+        nid, r = divmod(int(nid), self.repetitions)
+        nid, b = divmod(nid, len(self.strategies))
+        nid, a = divmod(nid, len(self.strategies))
+        e, p = divmod(nid, len(self.protocols))
+        return e, p, a, b, r
 
 
 @dataclass
@@ -236,23 +245,45 @@ class Tournament:
         played, interrupted = 0, False
         chunks = self.chunks(size, done)
         pending: dict = {}
+        requeue: list = []
+        watchdog = isinstance(executor, execute.LocalPool) and self.negotiation_time_limit is not None
         try:
             while True:
                 while len(pending) < max_pending:
-                    chunk = next(chunks, None)
+                    chunk = requeue.pop() if requeue else next(chunks, None)
                     if chunk is None:
                         break
                     pending[executor.submit(execute.run_chunk, self._blob, self._digest, chunk)] = chunk
                 if not pending:
                     break
-                finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                finished, _ = wait(list(pending), timeout=1.0 if watchdog else None, return_when=FIRST_COMPLETED)
+                broken = False
                 for f in finished:
-                    pending.pop(f)
-                    rows = f.result()
+                    chunk = pending.pop(f)
+                    try:
+                        rows = f.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        requeue.append(chunk)
+                        continue
                     store.write(rows)
                     played += len(rows)
                     if bar is not None:
                         bar.update(len(rows))
+                if watchdog:
+                    lost = self._stop_overdue(executor)
+                    if broken or lost:
+                        requeue += list(pending.values())
+                        pending.clear()
+                        lost.update(self._died(executor, lost))
+                        executor.replace()
+                        rows = [execute.built(self._blob, self._digest).lost_row(nid, *why)
+                                for nid, why in sorted(lost.items())]
+                        store.write(rows)
+                        played += len(rows)
+                        if bar is not None:
+                            bar.update(len(rows))
+                        requeue = [c for c in (_without(c, set(lost), self.spec) for c in requeue) if c]
         except KeyboardInterrupt:
             interrupted = True
         finally:
@@ -265,6 +296,24 @@ class Tournament:
             store.close()
         return RunReport(Path(out), self.total, played, self.total - todo, time.perf_counter() - t0, interrupted,
                          self.meta())
+
+    def _stop_overdue(self, pool) -> dict:
+        """Kill the workers whose negotiation ran well over the hard limit (the SIGALRM timer did not stop it)."""
+        lost = {}
+        for nid, pid in pool.overdue(1.5 * self.negotiation_time_limit + 2.0):
+            lost[nid] = ("timeout", f"ran over the hard limit of {self.negotiation_time_limit:g} s per negotiation; "
+                                    "its worker was stopped and replaced")
+            pool.kill(pid)
+        return lost
+
+    @staticmethod
+    def _died(pool, lost: dict) -> dict:
+        """Negotiations whose worker process died under them (a crash in a strategy's native code)."""
+        out = {}
+        for nid, _, pid in pool.busy():
+            if nid not in lost and not _alive(pid):
+                out[nid] = ("exception", "the worker process died during this negotiation")
+        return out
 
     def play(self, workers: int | None = None, executor=None, out=None, resume: bool = False,
              progress: bool = False):
@@ -281,6 +330,35 @@ class Tournament:
                 raise KeyboardInterrupt
             rows, meta = read_rows(path), read_meta(path)
         return make_results(rows, meta)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+            return True
+        except OSError:
+            return False
+
+
+def _without(chunk: list, nids: set, spec: Spec) -> list:
+    """``chunk``'s segments with the negotiations ``nids`` cut out."""
+    out = []
+    for e, p, a, b, lo, hi in chunk:
+        start = lo
+        for r in range(lo, hi):
+            if spec.nid(e, p, a, b, r) in nids:
+                if start < r:
+                    out.append((e, p, a, b, start, r))
+                start = r + 1
+        if start < hi:
+            out.append((e, p, a, b, start, hi))
+    return out
 
 
 def make_results(rows, meta):

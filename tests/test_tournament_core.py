@@ -154,3 +154,18 @@ def test_play_returns_results_over_the_rows(tmp_path):
     assert len(res.dataframe) == 16 and res.meta["total"] == 16
     assert math.isclose(res.dataframe.query("alice == 'rubinstein' and bob == 'rubinstein'")["payoff_a"].mean(),
                         140 / 19)
+
+
+def test_protocol_objects_travel_to_workers_and_rows_can_be_replayed(tmp_path):
+    from negotiation import registry
+    from negotiation.tournament import seeds
+
+    proto = registry.protocol("item-by-item", price_grid=[float(p) for p in range(11)], max_periods=20)
+    env = exchange(1, prior=JointPMF([([0], [1])], [1.0]))
+    t = Tournament(strategies=["conceder", "myopic"], protocols=[("ibi on a grid", proto)],
+                   environments=[("one rug", env)], repetitions=3, seed=8)
+    df = rows_of(t, tmp_path, workers=2)
+    assert len(df) == 12 and (df.protocol == "ibi on a grid").all() and df.error.isna().all()
+    # The seed column names repetition r's nature stream, which seeds.nature_rng rebuilds.
+    r = df.iloc[5]
+    assert r.seed == seeds.stream_id(seeds.nature_rng(8, "one rug", int(r.repetition)))

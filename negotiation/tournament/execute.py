@@ -73,6 +73,17 @@ class Watch:
         self.calls = 0
 
     def call(self, party: str, fn, *args):
+        if self.move_limit is None:      # no per-move clock to read
+            self.current = self.last = party
+            self.calls += 1
+            try:
+                out = fn(*args)
+            except IllegalAction as e:
+                raise Fault("illegal", party, str(e)) from None
+            except Exception as e:
+                raise Fault("exception", party, f"{type(e).__name__}: {e}") from None
+            self.current = None
+            return out
         self.current = self.last = party
         self.calls += 1
         t0 = time.perf_counter()
@@ -232,6 +243,7 @@ class Built:
         self.labels = {"environments": [e.label for e in spec.environments],
                        "protocols": [p.label for p in spec.protocols],
                        "strategies": [s.label for s in spec.strategies]}
+        self.nature = [seeds.NatureStreams(spec.seed, label) for label in self.labels["environments"]]
         self._theory: dict = {}
         self._values: dict = {}
         self.alarm = False
@@ -251,10 +263,9 @@ class Built:
         env, protocol = self.envs[e], self.protocols[p]
         env_label, proto_label = L["environments"][e], L["protocols"][p]
         alice_label, bob_label = L["strategies"][a], L["strategies"][b]
-        nseed = seeds.nature_seed(spec.seed, env_label, r)
-        nature = np.random.default_rng(nseed)
-        rng_a = seeds.party_rng(spec.seed, env_label, proto_label, r, alice_label, "a")
-        rng_b = seeds.party_rng(spec.seed, env_label, proto_label, r, bob_label, "b")
+        nature, nseed = self.nature[e].rng(r)
+        rng_a = seeds.LazyGenerator(spec.seed, env_label, proto_label, r, alice_label, "a")
+        rng_b = seeds.LazyGenerator(spec.seed, env_label, proto_label, r, bob_label, "b")
         watch = self.watch
         watch.start()
         limit = spec.negotiation_time_limit
@@ -326,7 +337,7 @@ class Built:
 
     def draw(self, e: int, p: int, r: int) -> tuple[str, float]:
         """(types digest, first best) of repetition r in environment e, without playing."""
-        nature = np.random.default_rng(seeds.nature_seed(self.spec.seed, self.labels["environments"][e], r))
+        nature = seeds.nature_rng(self.spec.seed, self.labels["environments"][e], r)
         env = self.envs[e]
         if engine_of_protocol(self.protocols[p]) == JSX:
             types = env.sample_types(nature)

@@ -1,8 +1,8 @@
 """Time-dependent tactics of Faratin, Sierra & Jennings (1998): ``boulware``, ``linear``, ``fsj-conceder``.
 
 P. Faratin, C. Sierra and N. R. Jennings (1998), "Negotiation decision functions
-for autonomous agents", Robotics and Autonomous Systems 24(3–4), §4.2.1
-(time-dependent tactics). An agent concedes towards its reservation value as the
+for autonomous agents", Robotics and Autonomous Systems 24(3–4), the section
+"Time-dependent tactics". An agent concedes towards its reservation value as the
 deadline t_max approaches, at a speed set by β (here ``e``), through the
 polynomial decision function
 
@@ -10,10 +10,11 @@ polynomial decision function
 
 α(0) = k (the first offer) and α(t_max) = 1 (the reservation value is reached at
 the deadline). e < 1 is *Boulware* (holds out until late), e = 1 *linear*, e > 1
-*Conceder* (gives ground early). FSJ §4.2.1's offer on a score-increasing issue
-is x(t) = min + (1 − α(t))(max − min); the acceptance rule of FSJ §4.1 accepts the
-opponent's offer x at time t when V(x) ≥ V(x'), x' being the offer the agent
-would itself make at its next turn t'.
+*Conceder* (gives ground early). On an issue whose score increases with its
+value FSJ's offer is x(t) = min + (1 − α(t))(max − min); their acceptance rule
+(the agent's interpretation of an offer) accepts the opponent's offer x at time
+t when V(x) ≥ V(x'), x' being the offer the agent would itself make at its next
+turn t'.
 
 How this maps onto the engine's protocols (the JSX alternating-offers protocols:
 share-demanding §3.3.3, combinatorial §3.3.2, item-by-item §3.3.1):
@@ -27,7 +28,8 @@ share-demanding §3.3.3, combinatorial §3.3.2, item-by-item §3.3.1):
 - so the demand at period t is d(t) = R + (1 − α(t))(A − R), the offer
   :func:`agents.common.offer_demanding` makes for it (in item-by-item split over
   the items in proportion to E[S_k], FSJ's per-issue tactic with one α for every
-  issue; item-by-item accepts item by item, per item share d/A of E[S_k]);
+  issue; there the responder accepts item by item, each item whose gain is at
+  least the same share of its E[S_k]);
 - time is the period t = 0, 1, 2, … and t_max the tactic's ``deadline`` in
   periods (FSJ's agent deadline; independent of the protocol's ``max_periods``);
 - as responder in period t, the tactic's next offer comes in period t' = t + 1
@@ -51,12 +53,12 @@ from negotiation.smallarrays import total
 from negotiation.strategy import Strategy
 
 CITATION = ("Faratin, Sierra & Jennings (1998), Negotiation decision functions for autonomous agents, "
-            "§4.2.1 time-dependent tactics")
+            "time-dependent tactics")
 
 
 @register_strategy
 class TimeDependent(Strategy):
-    """FSJ (1998) §4.2.1 polynomial time-dependent tactic with concession exponent ``e`` (β in FSJ).
+    """FSJ (1998) polynomial time-dependent tactic with concession exponent ``e`` (β in FSJ).
 
     Parameters: ``e`` > 0 (e < 1 Boulware, 1 linear, > 1 Conceder), ``deadline`` t_max ≥ 1 in
     periods, ``k`` ∈ [0, 1] (α(0), the first offer's concession), ``reservation`` ≤ ``aspiration``
@@ -94,7 +96,7 @@ class TimeDependent(Strategy):
         e = expected_item_surplus(obs)
         if obs.phase == "offer":
             return offer_demanding(obs, space, self.demand(obs.period) * total(e), item_surplus=e)
-        # FSJ §4.1: accept when the offer is worth at least what I would demand at my next turn.
+        # FSJ's interpretation rule: accept when the offer is worth at least what I would demand at my next turn.
         return respond_requiring(obs, space, self.demand(obs.period + 1), item_surplus=e)
 
     def __repr__(self):
@@ -104,7 +106,7 @@ class TimeDependent(Strategy):
 
 @register_strategy
 class Boulware(TimeDependent):
-    """FSJ (1998) §4.2.1 Boulware tactic: e = 0.2 < 1, concedes little until close to the deadline."""
+    """FSJ (1998) Boulware tactic: e = 0.2 < 1, concedes little until close to the deadline."""
 
     name = "boulware"
     default_e = 0.2
@@ -113,7 +115,7 @@ class Boulware(TimeDependent):
 
 @register_strategy
 class Linear(TimeDependent):
-    """FSJ (1998) §4.2.1 linear tactic: e = 1, concedes the same amount every period."""
+    """FSJ (1998) linear tactic: e = 1, concedes the same amount every period."""
 
     name = "linear"
     default_e = 1.0
@@ -122,7 +124,7 @@ class Linear(TimeDependent):
 
 @register_strategy
 class FSJConceder(TimeDependent):
-    """FSJ (1998) §4.2.1 Conceder tactic: e = 2 > 1, concedes most early on ("fsj-conceder"; the
+    """FSJ (1998) Conceder tactic: e = 2 > 1, concedes most early on ("fsj-conceder"; the
     name ``conceder`` is the older aspiration baseline of :mod:`agents.baselines`)."""
 
     name = "fsj-conceder"

@@ -37,6 +37,8 @@ def test_one_generation_by_hand():
     eco = replicator([[1.0, 3.0], [2.0, 4.0]], generations=1)
     assert eco.background == 0.0
     assert eco.shares.iloc[1].to_numpy() == pytest.approx([0.4, 0.6])
+    assert eco.last_change == pytest.approx(0.1) and "not yet at rest" in eco.note()
+    assert "not yet at rest" not in replicator([[1.0, 3.0], [2.0, 4.0]], generations=2000).note()
 
 
 def test_ess_hawk_dove():

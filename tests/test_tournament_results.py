@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, strategies as st
 from scipy import stats
 
 from negotiation.errors import ParameterError
@@ -288,3 +289,15 @@ def test_subsets_and_per_protocol_report():
 def test_plot_with_incomplete_matrix_draws_one_ecosystem_per_protocol(tmp_path):
     stems = {p.stem for p in two_families().plot(tmp_path)}
     assert {"ecosystem-p-exchange", "ecosystem-q-values"} <= stems and "ecosystem" not in stems
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=30))
+def test_holm_properties(p):
+    """Holm never lowers a p-value, stays in [0, 1], keeps the order of the raw p-values, and equals
+    the Bonferroni value m·p for the smallest one."""
+    raw = np.array(p)
+    adj = holm(raw)
+    assert np.all(adj >= raw - 1e-15) and np.all(adj <= 1.0)
+    order = np.argsort(raw, kind="stable")
+    assert np.all(np.diff(adj[order]) >= -1e-15)
+    assert adj[order[0]] == pytest.approx(min(1.0, len(raw) * raw[order[0]]))

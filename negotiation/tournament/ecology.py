@@ -82,13 +82,24 @@ class Ecosystem:
         f = self.final
         return [str(s) for s in f[f > self.threshold].sort_values(ascending=False).index]
 
+    @property
+    def last_change(self) -> float:
+        """The largest change of a share in the last generation (0 at a rest point)."""
+        if len(self.shares) < 2:
+            return float("nan")
+        return float(np.abs(self.shares.iloc[-1] - self.shares.iloc[-2]).max())
+
     def note(self) -> str:
-        """One line: who survives, with the final shares."""
+        """One line: who survives, with the final shares, and whether the population is still moving."""
         f = self.final
         alive = ", ".join(f"{s} {f[s]:.3f}" for s in self.survivors)
         gone = [str(s) for s in f.index if str(s) not in self.survivors]
-        return (f"after {len(self.shares) - 1} generations the survivors are {alive}"
+        moving = self.last_change
+        text = (f"after {len(self.shares) - 1} generations the survivors are {alive}"
                 + (f"; extinct (share <= {self.threshold:g}): {', '.join(gone)}" if gone else ""))
+        if moving > 1e-6:
+            text += f" (not yet at rest: shares still change by up to {moving:.2g} per generation)"
+        return text
 
 
 def replicator(matrix, generations: int = 1000, initial=None, background: float | None = None,

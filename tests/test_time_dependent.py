@@ -100,3 +100,30 @@ def test_reservation_value_item_by_item():
 def test_bad_parameters_are_one_line(name, kw, param):
     with pytest.raises(ParameterError, match=f"^{param}: "):
         registry.strategy(name, **kw)
+
+
+def test_tournament_of_fsj_tactics_hand_computed():
+    """linear and boulware (e = 0.2, t_max = 20) in a share-demanding tournament on JSX Example 1's
+    rugs (known surplus S = 14, δ = 0.9); d_L(t) = 1 − t/20, d_B(t) = 1 − (t/20)^5, Alice offers at
+    even t. Each responder accepts when its share is at least its own next demand:
+
+    - linear/linear: t/20 ≥ 1 − (t+1)/20 first at t = 10: 7 each, discounted 0.9^10;
+    - linear (Alice)/boulware: at t = 15 Bob asks 1 − 0.75^5 = 0.7627, Alice's 0.2373 ≥ d_L(16) = 0.2;
+    - boulware (Alice)/linear: at t = 15 Bob asks 0.25, Alice's 0.75 ≥ d_B(16) = 1 − 0.8^5 = 0.672;
+    - boulware/boulware: at t = 17 Bob asks 1 − 0.85^5 = 0.5563, Alice's 0.4437 ≥ d_B(18) = 0.4095.
+    """
+    from negotiation.tournament.tournament import Tournament
+
+    rugs = {"name": "exchange", "matchups": [[0, 0], [0, 1], [1, 0], [1, 1]]}
+    res = Tournament(strategies=["linear", "boulware"], protocols=["share-demanding"], environments=[rugs],
+                     repetitions=2, seed=0).play(workers=1)
+    m = res.payoff_matrix()
+    b15 = 0.75 ** 5
+    assert m.loc["linear", "linear"] == pytest.approx(7 * 0.9 ** 10)
+    assert m.loc["linear", "boulware"] == pytest.approx(14 * 0.9 ** 15 * (b15 + 0.25) / 2)
+    assert m.loc["boulware", "linear"] == pytest.approx(14 * 0.9 ** 15 * (1 - b15 + 0.75) / 2)
+    assert m.loc["boulware", "boulware"] == pytest.approx(7 * 0.9 ** 17)
+    rows = res.dataframe
+    assert rows.query("alice == 'linear' and bob == 'linear'")["agreement_period"].tolist() == [10, 10]
+    assert rows.query("alice == 'boulware' and bob == 'boulware'")["agreement_period"].tolist() == [17, 17]
+    assert res.ranking()["strategy"].tolist() == ["boulware", "linear"]

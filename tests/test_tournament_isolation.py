@@ -41,6 +41,9 @@ def test_misbehaving_strategies_lose_with_the_error_recorded(tmp_path, workers):
         assert (row.error_kind, row.error_party) == (kind, party), row.to_dict()
         assert text in row.error
         assert not row.agreed and row.payoff_a == 0 and row.payoff_b == 0
+    # Error rows still name repetition r's type draw: the same as every other row of that repetition.
+    assert (df.groupby("repetition")["types_digest"].nunique() == 1).all()
+    assert df.first_best.notna().all()
     # The well-behaved pairings' rows are exactly those of a tournament without the faulty strategies.
     clean = Tournament(strategies=good, move_time_limit=0.1, negotiation_time_limit=0.4, **COMMON)
     clean.run(tmp_path / "clean.sqlite", workers=1)

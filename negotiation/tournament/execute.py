@@ -283,12 +283,13 @@ class Built:
                 if jsx:
                     from negotiation.model import NegotiationModel
 
-                    types = env.sample_types(nature)
-                    digest = types_digest(types.a, types.b)
-                    first_best = env.surplus(types)
+                    # The model draws the types from nature itself, as runner.simulate's do (draw() replays it).
                     model = NegotiationModel(env, protocol, self.guarded["a", a], self.guarded["b", b], rng=nature,
-                                             types=types, party_rngs={"a": rng_a, "b": rng_b})
+                                             party_rngs={"a": rng_a, "b": rng_b})
                     out = model.run()
+                    types = model.state.types
+                    digest = types_digest(types.a, types.b)
+                    first_best = out.first_best
                     model.state = None       # see runner.simulate: free the play's bulk now
                 else:
                     from negotiation.mediation.engine import MediationModel
@@ -340,6 +341,9 @@ class Built:
         nature = seeds.nature_rng(self.spec.seed, self.labels["environments"][e], r)
         env = self.envs[e]
         if engine_of_protocol(self.protocols[p]) == JSX:
+            import mesa
+
+            mesa.Model(rng=nature)          # draws what NegotiationModel's Mesa base draws before the types
             types = env.sample_types(nature)
             return types_digest(types.a, types.b), float(env.surplus(types))
         vb, vs = self._pair(env if env is not None else self.protocols[p].values).sample(nature, 1)

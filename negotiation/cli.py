@@ -273,8 +273,11 @@ def _executor(args):
         except (OSError, TimeoutError, ValueError) as exc:
             raise ParameterError("--scheduler", f"cannot connect to {args.scheduler!r}: {exc}") from None
         return client.get_executor(), client.close
+    import logging
+
+    # Shutting a LocalCluster down logs its workers' lost heartbeats as errors: noise, not news.
     cluster = LocalCluster(n_workers=args.workers or 2, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+                           dashboard_address=None, silence_logs=logging.CRITICAL)
     client = Client(cluster)
 
     def close():

@@ -164,8 +164,23 @@ def test_protocol_objects_travel_to_workers_and_rows_can_be_replayed(tmp_path):
     env = exchange(1, prior=JointPMF([([0], [1])], [1.0]))
     t = Tournament(strategies=["conceder", "myopic"], protocols=[("ibi on a grid", proto)],
                    environments=[("one rug", env)], repetitions=3, seed=8)
-    df = rows_of(t, tmp_path, workers=2)
+    df = rows_of(t, tmp_path, workers=1)    # even in-process the specification travels as a pickle
     assert len(df) == 12 and (df.protocol == "ibi on a grid").all() and df.error.isna().all()
     # The seed column names repetition r's nature stream, which seeds.nature_rng rebuilds.
     r = df.iloc[5]
     assert r.seed == seeds.stream_id(seeds.nature_rng(8, "one rug", int(r.repetition)))
+
+
+def test_strategy_objects_get_labels_from_their_parameters():
+    from agents.baselines import Conceder
+    from agents.trembling import Trembling
+
+    t = Tournament(strategies=[Conceder(deadline=5), Trembling(base="rubinstein", gamma=0.05), "conceder",
+                               ("my conceder", Conceder(exponent=2.0))],
+                   protocols=["share-demanding"], repetitions=1)
+    assert [s.label for s in t.strategy_entries] == ["conceder(deadline=5)", "trembling(gamma=0.05, base=rubinstein)",
+                                                     "conceder", "my conceder"]
+    # Each role gets its own copy of an object entry (self-play needs two players).
+    from negotiation.tournament.execute import Built
+    b = Built(t.spec)
+    assert b.players["a"][0] is not b.players["b"][0] and b.players["a"][0].deadline == 5

@@ -25,6 +25,7 @@ have no trembling form, so noise leaves them as they are (the tournament's meta 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import inspect
 import json
@@ -90,7 +91,8 @@ class Entry:
 
     def build(self):
         if self.what == "strategies":
-            base = self.obj if self.obj is not None else registry.strategy(self.name, **self.params)
+            # An object entry is copied: each seat needs its own player (strategies keep per-play state).
+            base = copy.deepcopy(self.obj) if self.obj is not None else registry.strategy(self.name, **self.params)
             if self.noise > 0:
                 from agents.trembling import Trembling
                 return Trembling(base=base, gamma=self.noise)

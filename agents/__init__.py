@@ -8,3 +8,4 @@ from agents import deferrer  # noqa: F401,E402
 from agents import peski  # noqa: F401,E402
 from agents import vartiainen  # noqa: F401,E402
 from agents import example3  # noqa: F401,E402
+from agents import time_dependent  # noqa: F401,E402

@@ -9,6 +9,9 @@
     negotiate plot tree FILE.json [--out F.png] [--max-nodes N] [--max-depth D] [--top-k K] [--play]
     negotiate plot timeline --protocol P --alice S --bob S [--env E] [--set KEY=VALUE ...] [--seed S] [--gif F.gif]
     negotiate serve [--port N]
+    negotiate tournament CONFIG [--out FILE.sqlite] [--workers N] [--dask] [--scheduler ADDR] [--resume]
+                         [--strategies MOD ...]
+    negotiate results FILE.sqlite [--plot DIR] [--csv FILE] [--parquet FILE]
 
 Exit status: 0 when everything ran (and, for ``run`` and ``demo``, every check passed), 1 when
 a check failed, 2 for bad input (unknown names, bad values, malformed ``--set``, an output
@@ -208,7 +211,6 @@ def cmd_play(args) -> int:
     if args.tree:
         check_output_path("--tree", args.tree, TREE_SUFFIXES)
     load_user_strategies(args)
-    registry.load_builtins()
     from negotiation.mediation.engine import MediationProtocol
 
     if isinstance(registry.PROTOCOLS.get(args.protocol), type) and \
@@ -430,6 +432,121 @@ def cmd_serve(args) -> int:
            "--production", "--no-open"]
     print(f"serving on http://127.0.0.1:{args.port}/ (Ctrl-C stops)", flush=True)
     return subprocess.call(cmd)
+# -------------------------------------------------------------- tournaments
+def _executor(args):
+    """(executor, cleanup) for --dask / --scheduler; (None, None) for the local process pool."""
+    if not (args.dask or args.scheduler):
+        return None, None
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ParameterError("--dask" if args.dask else "--scheduler",
+                             "needs the optional Dask extra: pip install -e '.[dask]'") from None
+    if args.scheduler:
+        try:
+            client = Client(args.scheduler, timeout=10)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ParameterError("--scheduler", f"cannot connect to {args.scheduler!r}: {exc}") from None
+        return client.get_executor(), client.close
+    import logging
+
+    # Shutting a LocalCluster down logs its workers' lost heartbeats as errors: noise, not news.
+    cluster = LocalCluster(n_workers=args.workers or 2, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.CRITICAL)
+    client = Client(cluster)
+
+    def close():
+        client.close()
+        cluster.close()
+    return client.get_executor(), close
+
+
+def cmd_tournament(args) -> int:
+    """Play a tournament configuration into an SQLite file (a temporary one without --out) and print its results."""
+    import tempfile
+
+    from negotiation.tournament import config as tconfig
+    from negotiation.tournament.store import read_meta, read_rows
+    from negotiation.tournament.tournament import make_results
+
+    if args.resume and not args.out:
+        raise ParameterError("--resume", "needs --out FILE, the file to finish")
+    if args.out:
+        check_output_path("--out", args.out, (".sqlite", ".db", ".sqlite3"))
+    if args.dask and args.scheduler:
+        raise ParameterError("--scheduler", "give --dask (a local Dask cluster) or --scheduler ADDR, not both")
+    t = tconfig.load(args.config, args.strategies or ())
+    executor, close = _executor(args)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = args.out or str(Path(tmp) / "tournament.sqlite")
+        try:
+            report = t.run(out, workers=args.workers, executor=executor, resume=args.resume,
+                           progress=sys.stderr.isatty())
+        finally:
+            if close is not None:
+                close()
+        if report.interrupted:
+            saved = report.skipped + report.played
+            where = (f"saved in {out}; run the same command with --resume to finish" if args.out
+                     else "lost (no --out FILE was given)")
+            print(f"negotiate: interrupted: {saved} of {report.total} negotiations {where}", file=sys.stderr)
+            return 130
+        print(f"{report.played} negotiations played in {report.seconds:.1f} s"
+              + (f" ({report.skipped} already in the file)" if report.skipped else "")
+              + (f"; rows in {out}" if args.out else ""))
+        print(make_results(read_rows(out), read_meta(out)).report())
+    return 0
+
+
+def cmd_results(args) -> int:
+    """Load a tournament file and print its summaries; optionally write figures, CSV and Parquet."""
+    from negotiation.tournament.store import read_meta, read_rows
+    from negotiation.tournament.tournament import make_results
+
+    if args.csv:
+        check_output_path("--csv", args.csv, (".csv",))
+    if args.parquet:
+        check_output_path("--parquet", args.parquet, (".parquet",))
+    results = make_results(read_rows(args.file), read_meta(args.file))
+    print(results.report())
+    if args.plot:
+        Path(args.plot).mkdir(parents=True, exist_ok=True)
+        results.plot(args.plot)
+        print(f"figures written to {args.plot}/")
+    if args.csv:
+        results.to_csv(args.csv)
+    if args.parquet:
+        results.to_parquet(args.parquet)
+    return 0
+
+
+def _workers(text: str) -> int:
+    """--workers: an integer >= 1."""
+    try:
+        v = int(text)
+    except ValueError:
+        v = 0
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
+    return v
+
+
+def add_tournament_parsers(sub) -> None:
+    t = sub.add_parser("tournament", help="play every strategy against every other (a TOML configuration)")
+    t.add_argument("config", help="the tournament's TOML file (see examples/tournament.toml)")
+    t.add_argument("--out", metavar="FILE.sqlite", help="keep the rows in this SQLite file (resumable)")
+    t.add_argument("--workers", type=_workers, default=None, help="processes (default: the CPUs; 1: this process)")
+    t.add_argument("--dask", action="store_true", help="run on a local Dask cluster (extra: dask)")
+    t.add_argument("--scheduler", metavar="ADDR", help="run on an existing Dask scheduler, e.g. tcp://host:8786")
+    t.add_argument("--resume", action="store_true", help="play only the negotiations --out FILE lacks")
+    t.add_argument("--strategies", nargs="+", metavar="MOD", help="users' strategy modules (names or .py paths)")
+    t.set_defaults(func=cmd_tournament)
+    r = sub.add_parser("results", help="summaries, figures and exports of a tournament file")
+    r.add_argument("file", help="a tournament's SQLite file")
+    r.add_argument("--plot", metavar="DIR", help="write the figures to this folder")
+    r.add_argument("--csv", metavar="FILE", help="write the rows as CSV")
+    r.add_argument("--parquet", metavar="FILE", help="write the rows as Parquet (needs pyarrow)")
+    r.set_defaults(func=cmd_results)
 
 
 # ------------------------------------------------------------------- main
@@ -582,6 +699,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="runs per pairing, an integer >= 2 (default: each scenario's own)")
     d.add_argument("--seed", type=seed_value, default=0, metavar="S", help="seed, an integer >= 0 (default 0)")
     d.set_defaults(func=cmd_demo)
+    add_tournament_parsers(sub)
     return p
 
 

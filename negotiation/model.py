@@ -10,7 +10,10 @@ records per-move figures.
 
 Randomness flows from one seed: the model's ``numpy.random.Generator`` draws
 the types, the protocol's chance moves and every stochastic strategy's
-choices, so the same seed gives the same history, bit for bit.
+choices, so the same seed gives the same history, bit for bit. A tournament
+(common random numbers, :mod:`negotiation.tournament.seeds`) instead gives each
+party a generator of its own (``party_rngs``), so that a strategy's draws do
+not shift nature's (types, recognition) or the opponent's.
 """
 
 from __future__ import annotations
@@ -31,14 +34,16 @@ from negotiation.strategy import Strategy
 class Party(mesa.Agent):
     """A negotiating party: a role ("a" = Alice, "b" = Bob) played by a strategy."""
 
-    def __init__(self, model: "NegotiationModel", role: str, strategy: Strategy):
+    def __init__(self, model: "NegotiationModel", role: str, strategy: Strategy,
+                 rng: np.random.Generator | None = None):
         super().__init__(model)
         self.role = role
         self.strategy = strategy
+        self.stream = model.rng if rng is None else rng   # the strategy's own stream, when it has one
 
     def decide(self):
         state = self.model.state
-        return self.strategy.act(state.observation(self.role), state.action_space(), self.model.rng)
+        return self.strategy.act(state.observation(self.role), state.action_space(), self.stream)
 
 
 class NegotiationModel(mesa.Model):
@@ -46,7 +51,7 @@ class NegotiationModel(mesa.Model):
 
     def __init__(self, env: Environment, protocol: Protocol, alice: Strategy, bob: Strategy, *,
                  seed=None, rng: np.random.Generator | None = None, types: TypeProfile | None = None,
-                 tree: GameTree | None = None, collect: bool = False):
+                 tree: GameTree | None = None, collect: bool = False, party_rngs: dict | None = None):
         if rng is None:
             rng = np.random.default_rng(seed)
         super().__init__(rng=rng)
@@ -54,10 +59,12 @@ class NegotiationModel(mesa.Model):
             s.check_protocol(protocol.name)
         self.env, self.protocol, self.tree = env, protocol, tree
         self.state = protocol.start(env, types, self.rng)
-        self.parties = {"a": Party(self, "a", alice), "b": Party(self, "b", bob)}
+        party_rngs = party_rngs or {}
+        self.parties = {"a": Party(self, "a", alice, party_rngs.get("a")),
+                        "b": Party(self, "b", bob, party_rngs.get("b"))}
         release_agent_ids(self)   # Mesa 3.3 would keep every model alive otherwise
         for role, p in self.parties.items():
-            p.strategy.reset(role, self.rng)
+            p.strategy.reset(role, p.stream)
         self.datacollector = mesa.DataCollector(model_reporters={
             "time": lambda m: m.simulator.time,
             "period": lambda m: m.state.period,

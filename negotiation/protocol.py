@@ -130,6 +130,14 @@ class Protocol:
     def __repr__(self):
         return f"{type(self).__name__}({self.params()})"
 
+    # Pickling (a tournament sends protocol objects to its workers): the value-set cache is rebuilt there.
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_value_sets"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._value_sets = weakref.WeakKeyDictionary()
+
 
 class ReopeningProtocol(Protocol):
     """A protocol whose responder may leave open items undecided (JSX §4.4, ``Accept.defer``).

@@ -237,7 +237,8 @@ class MediationModel(mesa.Model):
 
     def __init__(self, protocol: MediationProtocol, buyer: MediationStrategy, seller: MediationStrategy, *,
                  values=None, seed=None, rng: np.random.Generator | None = None, v_buyer: float | None = None,
-                 v_seller: float | None = None, tree: GameTree | None = None, tree_resolution: float = 0.1):
+                 v_seller: float | None = None, tree: GameTree | None = None, tree_resolution: float = 0.1,
+                 party_rngs: dict | None = None):
         if rng is None:
             rng = np.random.default_rng(seed)
         super().__init__(rng=rng)
@@ -271,8 +272,8 @@ class MediationModel(mesa.Model):
         self.simulator.setup(self)
         self.discoveries: list[Discovery] = []
         self.outcome: MediationOutcome | None = None
-        for role, t in self.traders.items():
-            t.strategy.reset(role, self.rng)
+        for role, t in self.traders.items():   # a tournament gives each party its own stream (party_rngs)
+            t.strategy.reset(role, (party_rngs or {}).get(role, self.rng))
         if tree is not None:
             r = float(tree_resolution)
             tree.start_play()

@@ -135,6 +135,14 @@ class Proposition1(Scenario):
               "rubinstein_price_0_10": rubinstein_price(0.0, 10.0, da, db)}
         return self.result(params, runs, seed, th, results, checks)
 
+    def plot(self, result, path) -> bool:
+        """P(agreement at t = 0) and P(trade) per case, beside Proposition 1's 1 (trade) and 0 (no trade)."""
+        from negotiation.viz.scenarios import plot_scenario
+
+        plot_scenario(result, path, metrics={"p_agree_t0": "P(agreement at t = 0)", "p_trade": "P(trade)"},
+                      ylabel="probability")
+        return True
+
 
 def _at_least(claim: str, sim: dict, bound: float) -> dict:
     ok = sim["mean"] >= bound - 2 * sim["se"]

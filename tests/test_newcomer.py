@@ -279,8 +279,9 @@ def test_readme_from_python_runs_and_gives_example_2s_number(tmp_path, monkeypat
     monkeypatch.chdir(tmp_path)
     namespace = {}
     exec(compile(_readme_block("## From Python"), "README.md", "exec"), namespace)
-    # JSX Example 2: the seller gets 10/(1 + δ) at δ = 0.8 in every play.
-    assert namespace["result"]["pairings"][0]["simulated"]["payoff_a"]["mean"] == pytest.approx(10 / 1.8)
+    # JSX Example 2 at δ = 0.8: the screening seller posts the buyer's indifference price and gets
+    # (10 + 2δ²)/(1 + δ) in every play, above the paper's bound 10/(1 + δ).
+    assert namespace["result"]["pairings"][0]["simulated"]["payoff_a"]["mean"] == pytest.approx((10 + 2 * 0.8 ** 2) / 1.8)
     assert len(namespace["df"]) == 500 and namespace["summary"]["efficiency"]["n"] == 500
     assert (tmp_path / "payoffs.png").stat().st_size > 0 and (tmp_path / "example-2.png").stat().st_size > 0
     assert "efficiency" in capsys.readouterr().out

@@ -10,17 +10,21 @@ matplotlib.use("Agg")  # no screen on the machines this runs on
 import matplotlib.pyplot as plt  # noqa: E402
 
 
-def plot_scenario(result: dict, path) -> None:
-    """Bars of each pairing's simulated payoffs (±2 s.e.) with theory's numbers as markers."""
+PAYOFFS = {"payoff_a": "Alice", "payoff_b": "Bob"}
+
+
+def plot_scenario(result: dict, path, metrics: dict = PAYOFFS, ylabel: str = "expected discounted payoff") -> None:
+    """Bars of each pairing's simulated ``metrics`` (±2 s.e.; name -> legend label, Alice's and Bob's
+    payoffs by default) with theory's numbers as markers."""
     pairings = result["pairings"]
     fig, ax = plt.subplots(figsize=(max(6, 2.2 * len(pairings)), 4))
-    width = 0.38
-    for k, (metric, colour) in enumerate((("payoff_a", "tab:blue"), ("payoff_b", "tab:orange"))):
-        xs = [i + (k - 0.5) * width for i in range(len(pairings))]
+    width = 0.76 / len(metrics)
+    colours = ("tab:blue", "tab:orange", "tab:green", "tab:red")
+    for k, (metric, name) in enumerate(metrics.items()):
+        xs = [i + (k - (len(metrics) - 1) / 2) * width for i in range(len(pairings))]
         means = [p["simulated"][metric]["mean"] for p in pairings]
         errs = [2 * (p["simulated"][metric]["se"] or 0) for p in pairings]
-        ax.bar(xs, means, width, yerr=errs, color=colour, alpha=0.8,
-               label=f"simulated {'Alice' if metric == 'payoff_a' else 'Bob'}")
+        ax.bar(xs, means, width, yerr=errs, color=colours[k % len(colours)], alpha=0.8, label=f"simulated {name}")
         for x, p in zip(xs, pairings):
             th = p["theory"].get(metric)
             if isinstance(th, (int, float)):
@@ -28,7 +32,7 @@ def plot_scenario(result: dict, path) -> None:
     ax.plot([], [], color="black", lw=2, label="theory")
     ax.set_xticks(range(len(pairings)))
     ax.set_xticklabels([p["label"].replace(", ", "\n", 1) for p in pairings], fontsize=8)
-    ax.set_ylabel("expected discounted payoff")
+    ax.set_ylabel(ylabel)
     from negotiation.viz.style import title
 
     ax.set_title(title(f"{result['scenario']}: {result['title']}", params=result.get("parameters"), width=100),

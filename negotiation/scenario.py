@@ -1,6 +1,6 @@
 """Scenarios: a paper's example as environment + protocols + strategies + the numbers theory predicts.
 
-A :class:`Scenario` names the ``../shared/REFERENCE.md`` rows it reproduces,
+A :class:`Scenario` names the REFERENCE rows (the papers' results) it reproduces,
 its default parameters (any of which ``--set`` may change), and builds a list
 of :class:`Pairing` s — protocol × Alice's strategy × Bob's strategy, each with
 the theory's predictions for the summary metrics. :meth:`Scenario.run`

@@ -167,17 +167,7 @@ def check_profile(game, *, off_path: str = "passive", profile=None, tol: float =
         return x / x.sum()
 
     # ---- the profile's values V (t = 0 money), bottom-up
-    V = np.zeros((n, 2))
-    for d in reversed(depths):
-        for i in by_depth[d]:
-            nd = nodes[i]
-            if nd.kind == "leaf":
-                V[i] = nd.payoff
-            elif nd.kind == "chance":
-                V[i] = np.asarray(nd.probs) @ V[nd.children]
-            else:
-                beh = infosets[nd.infoset].behaviour
-                V[i] = sum(beh.get(lab, 0.0) * V[c] for lab, c in zip(nd.labels, nd.children))
+    V = node_values(game)
 
     # ---- one-shot deviations
     devs = []
